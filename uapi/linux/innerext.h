@@ -1,0 +1,261 @@
+/* SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR BSD-2-Clause */
+/*
+ * innerext user-space ABI, version 1.
+ *
+ * Rules (Documentation/process/botching-up-ioctls.rst):
+ *  - fixed-size types only, explicit padding, every struct a multiple of 8 bytes;
+ *  - pointers travel as __aligned_u64;
+ *  - every struct starts with its own size (__u32 size), so it can grow at the end:
+ *    the kernel accepts sizes from the first published size up to its own, and a larger
+ *    struct only if every byte past what it knows is zero (-E2BIG otherwise);
+ *  - unknown flags and non-zero reserved/padding fields are refused with -EINVAL;
+ *  - new behaviour gets a new command number, never a new meaning of an old one.
+ *
+ * Every command that takes a log buffer writes a NUL-terminated, human-readable reason
+ * there when it refuses (like the BPF verifier log).
+ */
+#ifndef _UAPI_LINUX_INNEREXT_H
+#define _UAPI_LINUX_INNEREXT_H
+
+#include <linux/types.h>
+#include <linux/ioctl.h>
+
+#define INNEREXT_DEV_PATH	"/dev/innerext"
+#define INNEREXT_ABI_VERSION	1
+
+#define IE_NAME_LEN		32	/* program, entry and import names incl. NUL */
+#define IE_SEC_LEN		64	/* entry section name incl. NUL */
+#define IE_TARGET_LEN		128	/* attach target ("sym", "cat:name") incl. NUL */
+#define IE_LOG_MAX		(1U << 20)	/* largest accepted log buffer */
+
+/* ---------------------------------------------------------------- image format */
+
+/*
+ * A pre-linked native extension image, produced by libinnerext from an ELF
+ * relocatable object. Layout (all offsets from the start of the image, 8-byte
+ * aligned, no overlap, all inside image_size):
+ *
+ *   struct ie_image_hdr
+ *   text bytes          [text_off, text_off + text_size)       executable code
+ *   data bytes          [data_off, data_off + data_size)       rodata + data
+ *                       data_mem_size >= data_size; the rest (bss) is zero-filled
+ *   struct ie_image_reloc   relocs[nr_relocs]
+ *   struct ie_image_import  imports[nr_imports]
+ *   struct ie_image_entry   entries[nr_entries]
+ */
+#define IE_IMAGE_MAGIC		0x54584549U	/* "IEXT" little-endian */
+#define IE_IMAGE_VERSION	1
+
+struct ie_image_hdr {
+	__u32 magic;		/* IE_IMAGE_MAGIC */
+	__u32 version;		/* IE_IMAGE_VERSION */
+	__u32 hdr_size;		/* sizeof(struct ie_image_hdr) */
+	__u32 flags;		/* none defined: must be 0 */
+	__u32 text_off;
+	__u32 text_size;
+	__u32 data_off;
+	__u32 data_size;	/* bytes present in the image */
+	__u32 data_mem_size;	/* bytes placed (>= data_size, rest zeroed) */
+	__u32 relocs_off;
+	__u32 nr_relocs;
+	__u32 imports_off;
+	__u32 nr_imports;
+	__u32 entries_off;
+	__u32 nr_entries;
+	__u32 reserved[9];	/* must be 0 */
+};
+
+/* segments */
+enum ie_seg {
+	IE_SEG_TEXT	= 0,
+	IE_SEG_DATA	= 1,
+	IE_SEG_IMPORT	= 2,	/* reloc target only: index into imports[] */
+};
+
+/* relocation types (x86-64) */
+enum ie_reloc_type {
+	IE_RELOC_ABS64	= 1,	/* *(u64 *)P = S + A                 (R_X86_64_64)        */
+	IE_RELOC_PC32	= 2,	/* *(s32 *)P = S + A - P             (R_X86_64_PC32/PLT32) */
+	IE_RELOC_ABS32S	= 3,	/* *(s32 *)P = S + A, sign-extends   (R_X86_64_32S)        */
+};
+
+struct ie_image_reloc {
+	__u32 offset;		/* where to patch, inside segment @seg */
+	__u8  seg;		/* IE_SEG_TEXT or IE_SEG_DATA */
+	__u8  type;		/* enum ie_reloc_type */
+	__u8  target_seg;	/* IE_SEG_TEXT, IE_SEG_DATA or IE_SEG_IMPORT */
+	__u8  pad;		/* must be 0 */
+	__u32 target;		/* offset in target segment, or import index */
+	__u32 reserved;		/* must be 0 */
+	__s64 addend;
+};
+
+struct ie_image_import {
+	char name[IE_NAME_LEN];	/* helper name, NUL-terminated, e.g. "ie_trace_printk" */
+};
+
+struct ie_image_entry {
+	char name[IE_NAME_LEN];	/* function name */
+	char sec[IE_SEC_LEN];	/* section name, e.g. "kprobe/__x64_sys_dup" */
+	__u32 text_off;		/* entry point, inside text */
+	__u32 flags;		/* none defined: must be 0 */
+};
+
+/* ---------------------------------------------------------------- ioctls */
+
+/* IE_IOC_GET_VERSION: what this module speaks. */
+#define IE_FEAT_KPROBE		(1ULL << 0)
+#define IE_FEAT_TRACEPOINT	(1ULL << 1)
+#define IE_FEAT_SYSCALL_FILTER	(1ULL << 2)
+#define IE_FEAT_TRACE_READ	(1ULL << 3)
+
+struct ie_version {
+	__u32 size;		/* in: sizeof(struct ie_version) */
+	__u32 abi_version;	/* out: INNEREXT_ABI_VERSION */
+	__u64 features;		/* out: IE_FEAT_* */
+	__u32 max_image_size;	/* out */
+	__u32 max_entries;	/* out */
+	__u64 text_arena_size;	/* out */
+	__u64 text_arena_free;	/* out */
+	__u64 data_arena_size;	/* out */
+	__u64 data_arena_free;	/* out */
+	__u32 nr_progs;		/* out: programs alive */
+	__u32 nr_links;		/* out: links alive */
+	__u64 reserved[4];	/* out: zero */
+};
+
+/* IE_IOC_PROG_LOAD: returns a new program fd (O_CLOEXEC). */
+struct ie_prog_load {
+	__u32 size;		/* sizeof(struct ie_prog_load) */
+	__u32 flags;		/* none defined: must be 0 */
+	__aligned_u64 image;	/* user pointer to the image */
+	__u32 image_size;
+	__u32 log_size;		/* 0, or size of log_buf (<= IE_LOG_MAX) */
+	__aligned_u64 log_buf;	/* user pointer, may be 0 if log_size is 0 */
+	char name[IE_NAME_LEN];	/* program name, NUL-terminated, [A-Za-z0-9_.-] */
+	__u32 prog_id;		/* out */
+	__u32 pad;		/* must be 0 */
+	__u64 reserved[4];	/* must be 0 */
+};
+
+/* IE_IOC_LINK_CREATE: attach one entry of a program; returns a link fd (O_CLOEXEC). */
+enum ie_hook {
+	IE_HOOK_KPROBE		= 1,	/* target: kernel function symbol, entry */
+	IE_HOOK_TRACEPOINT	= 2,	/* target: "category:name" */
+};
+
+#define IE_LINK_F_PERSISTENT	(1U << 0)	/* the module keeps the link after the fd closes */
+#define IE_LINK_F_SYSCALL_NR	(1U << 1)	/* tracepoint raw_syscalls:sys_enter, only syscall_nr */
+#define IE_LINK_F_ALL		(IE_LINK_F_PERSISTENT | IE_LINK_F_SYSCALL_NR)
+
+struct ie_link_create {
+	__u32 size;		/* sizeof(struct ie_link_create) */
+	__u32 flags;		/* IE_LINK_F_* */
+	__u32 prog_fd;
+	__u32 entry;		/* index into the image's entries[] */
+	__u32 hook;		/* enum ie_hook */
+	__u32 syscall_nr;	/* with IE_LINK_F_SYSCALL_NR */
+	char target[IE_TARGET_LEN];	/* NUL-terminated */
+	__u32 nr_args;		/* tracepoint arity (0 = unknown: 6 register args) */
+	__u32 log_size;
+	__aligned_u64 log_buf;
+	__u32 link_id;		/* out */
+	__u32 pad;		/* must be 0 */
+	__u64 reserved[4];	/* must be 0 */
+};
+
+/* IE_IOC_LINK_DETACH: detach a link by id (persistent or not). */
+struct ie_link_detach {
+	__u32 size;
+	__u32 flags;		/* must be 0 */
+	__u32 link_id;
+	__u32 pad;		/* must be 0 */
+	__u64 reserved[2];	/* must be 0 */
+};
+
+/* IE_IOC_GET_NEXT_ID: iterate over live objects, like BPF_PROG_GET_NEXT_ID. */
+enum ie_obj_type {
+	IE_OBJ_PROG	= 1,
+	IE_OBJ_LINK	= 2,
+};
+
+struct ie_get_next_id {
+	__u32 size;
+	__u32 type;		/* enum ie_obj_type */
+	__u32 start_id;		/* first id looked at is start_id + 1 */
+	__u32 next_id;		/* out; -ENOENT when there is none */
+	__u64 reserved[2];	/* must be 0 */
+};
+
+/* IE_IOC_PROG_INFO: information about a program by id. */
+struct ie_prog_info {
+	__u32 size;
+	__u32 id;		/* in */
+	char name[IE_NAME_LEN];	/* out */
+	__u32 text_size;	/* out */
+	__u32 data_size;	/* out: bytes placed in the data arena */
+	__u32 nr_entries;	/* out */
+	__u32 nr_links;		/* out: links attached now */
+	__u64 run_cnt;		/* out: invocations that ran */
+	__u64 run_time_ns;	/* out: total time spent in the program */
+	__u64 recursion_misses;	/* out: invocations skipped (already running on that CPU) */
+	__u64 load_time_ns;	/* out: CLOCK_BOOTTIME at load */
+	__u32 owner_pid;	/* out: tgid of the loader */
+	__u32 refcnt;		/* out */
+	__u64 reserved[4];	/* out: zero */
+};
+
+/* IE_IOC_LINK_INFO: information about a link by id. */
+struct ie_link_info {
+	__u32 size;
+	__u32 id;		/* in */
+	__u32 prog_id;		/* out */
+	__u32 entry;		/* out */
+	__u32 hook;		/* out: enum ie_hook */
+	__u32 flags;		/* out: IE_LINK_F_* */
+	char target[IE_TARGET_LEN];	/* out */
+	char entry_name[IE_NAME_LEN];	/* out */
+	__u32 syscall_nr;	/* out */
+	__u32 nr_args;		/* out */
+	__u64 reserved[4];	/* out: zero */
+};
+
+#define IE_IOC_MAGIC		0xE7
+#define IE_IOC_GET_VERSION	_IOWR(IE_IOC_MAGIC, 0x00, struct ie_version)
+#define IE_IOC_PROG_LOAD	_IOWR(IE_IOC_MAGIC, 0x01, struct ie_prog_load)
+#define IE_IOC_LINK_CREATE	_IOWR(IE_IOC_MAGIC, 0x02, struct ie_link_create)
+#define IE_IOC_LINK_DETACH	_IOW(IE_IOC_MAGIC, 0x03, struct ie_link_detach)
+#define IE_IOC_GET_NEXT_ID	_IOWR(IE_IOC_MAGIC, 0x04, struct ie_get_next_id)
+#define IE_IOC_PROG_INFO	_IOWR(IE_IOC_MAGIC, 0x05, struct ie_prog_info)
+#define IE_IOC_LINK_INFO	_IOWR(IE_IOC_MAGIC, 0x06, struct ie_link_info)
+
+/*
+ * Trace lines printed by extensions (ie_trace_printk) are read with read(2) on
+ * /dev/innerext: whole lines, "\n"-terminated, consumed by the reader (like
+ * trace_pipe). read() blocks unless O_NONBLOCK; poll() reports POLLIN.
+ * A line looks like:
+ *   "<comm>-<pid> [<cpu>] <seconds>.<usec>: <prog>: <message>\n"
+ */
+
+/* ---------------------------------------------------------------- extension ABI */
+
+/* Limits enforced at load. */
+#define IE_MAX_IMAGE_SIZE	(16U << 20)
+#define IE_MAX_ENTRIES		64
+#define IE_MAX_RELOCS		(1U << 20)
+#define IE_MAX_IMPORTS		256
+
+/* Context passed to a tracepoint program: the tracepoint's arguments. */
+struct ie_tp_ctx {
+	__u64 args[6];
+};
+
+/* Context passed to a syscalls:sys_enter_<name> program. */
+struct ie_syscall_ctx {
+	__u64 nr;
+	__u64 args[6];
+};
+
+/* kprobe programs receive the kernel's struct pt_regs (x86-64 layout). */
+
+#endif /* _UAPI_LINUX_INNEREXT_H */
