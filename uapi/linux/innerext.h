@@ -217,7 +217,9 @@ struct ie_link_info {
 	char entry_name[IE_NAME_LEN];	/* out */
 	__u32 syscall_nr;	/* out */
 	__u32 nr_args;		/* out */
-	__u64 reserved[4];	/* out: zero */
+	__u32 attached;		/* out: 1 while the hook is installed */
+	__u32 pad;		/* out: zero */
+	__u64 reserved[3];	/* out: zero */
 };
 
 #define IE_IOC_MAGIC		0xE7

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Every difference between the kernels we build for (Debian 6.1 and 6.12) is
+ * isolated here. The rest of kmod/ uses only the ie_/IE_ names below.
+ */
+#ifndef IE_COMPAT_H
+#define IE_COMPAT_H
+
+#include <linux/version.h>
+#include <linux/kconfig.h>
+
+/* 6.9 renamed the speculation mitigation options (CONFIG_MITIGATION_*). */
+#if defined(CONFIG_MITIGATION_RETPOLINE) || defined(CONFIG_RETPOLINE)
+#define IE_HAVE_RETPOLINE	1
+#else
+#define IE_HAVE_RETPOLINE	0
+#endif
+
+/* 6.12 moved the unaligned accessors out of asm/. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+#include <linux/unaligned.h>
+#else
+#include <asm/unaligned.h>
+#endif
+
+/* 6.12 made struct fd opaque behind fd_file(); older kernels have .file. */
+#include <linux/file.h>
+#ifndef fd_file
+#define fd_file(f)	((f).file)
+#endif
+
+/* Indirect-branch tracking: entry points must start with endbr64 (6.2+, x86 only). */
+#define IE_HAVE_IBT		IS_ENABLED(CONFIG_X86_KERNEL_IBT)
+
+#endif /* IE_COMPAT_H */

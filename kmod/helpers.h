@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers callable from extensions, resolved by name at load. Each family
+ * lives in its own file: helpers_trace.c, helpers_task.c, helpers_probe.c.
+ * The names and signatures are the SDK's (libinnerext/include/innerext/extension.h).
+ */
+#ifndef IE_HELPERS_H
+#define IE_HELPERS_H
+
+#include <linux/types.h>
+
+/* helpers_trace.c */
+long ie_trace_printk(const char *fmt, ...);
+
+/* helpers_task.c */
+u64 ie_ktime_get_ns(void);
+u64 ie_jiffies64(void);
+u64 ie_get_current_pid_tgid(void);
+long ie_get_current_comm(char *buf, u32 size);
+u32 ie_get_smp_processor_id(void);
+
+/* helpers_probe.c */
+long ie_probe_read_kernel(void *dst, u32 size, const void *src);
+long ie_probe_read_user(void *dst, u32 size, const void *src);
+long ie_probe_read_kernel_str(void *dst, u32 size, const void *src);
+long ie_probe_read_user_str(void *dst, u32 size, const void *src);
+/* Copy a NUL-terminated string from any address without faulting; used by %s too. */
+long ie_read_str_nofault(char *dst, u32 size, unsigned long src, bool user);
+
+#endif /* IE_HELPERS_H */

@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * innerext module internals: programs, links, the dispatcher and the hooks.
+ */
+#ifndef IE_INNEREXT_INT_H
+#define IE_INNEREXT_INT_H
+
+#include <linux/types.h>
+#include <linux/kprobes.h>
+#include <linux/list.h>
+#include <linux/percpu.h>
+#include <linux/refcount.h>
+#include <linux/innerext.h>
+
+#include "log.h"
+
+#define IE_PR_PREFIX	"innerext: "
+
+typedef u64 (*ie_entry_fn)(void *ctx);
+
+struct ie_prog_stats {
+	u64 run_cnt;
+	u64 run_time_ns;
+	u64 misses;
+};
+
+struct ie_prog_entry {
+	char name[IE_NAME_LEN];
+	char sec[IE_SEC_LEN];
+	u32 text_off;
+};
+
+struct ie_prog {
+	refcount_t ref;
+	u32 id;
+	char name[IE_NAME_LEN];
+	void *text;
+	u32 text_size;		/* bytes of code */
+	u32 text_alloc;		/* bytes reserved in the arena */
+	void *data;
+	u32 data_alloc;
+	u32 nr_entries;
+	struct ie_prog_entry *entries;
+	struct ie_prog_stats __percpu *stats;
+	atomic_t nr_links;
+	pid_t owner_pid;
+	u64 load_time_ns;
+};
+
+struct ie_link;
+
+struct ie_hook_ops {
+	const char *name;
+	int (*attach)(struct ie_link *link, struct ie_log *log);
+	void (*detach)(struct ie_link *link);	/* returns when no invocation runs */
+};
+
+struct ie_link {
+	refcount_t ref;
+	u32 id;
+	u32 entry;
+	u32 hook;
+	u32 flags;
+	u32 syscall_nr;
+	u32 nr_args;
+	char target[IE_TARGET_LEN];
+	struct ie_prog *prog;
+	ie_entry_fn fn;
+	const struct ie_hook_ops *ops;
+	bool attached;			/* under ie_links_mutex */
+	bool persistent;		/* on ie_persistent_links, under ie_links_mutex */
+	struct list_head persist_node;
+	union {
+		struct kprobe kp;
+		struct tracepoint *tp;
+	};
+};
+
+/* main.c: the size/reserved rules shared by every command */
+int ie_copy_args(void *karg, size_t ksize, const void __user *uarg, size_t usize);
+
+/* prog.c */
+long ie_cmd_prog_load(void __user *uarg, size_t usize);
+long ie_cmd_prog_info(void __user *uarg, size_t usize);
+struct ie_prog *ie_prog_get_fd(int fd);
+struct ie_prog *ie_prog_get_id(u32 id);
+void ie_prog_put(struct ie_prog *prog);
+int ie_prog_next_id(u32 start, u32 *next);
+u32 ie_prog_count(void);
+
+/* link.c */
+long ie_cmd_link_create(void __user *uarg, size_t usize);
+long ie_cmd_link_detach(void __user *uarg, size_t usize);
+long ie_cmd_link_info(void __user *uarg, size_t usize);
+int ie_link_next_id(u32 start, u32 *next);
+u32 ie_link_count(void);
+void ie_links_exit(void);
+
+/* dispatch.c */
+u64 ie_dispatch(struct ie_link *link, void *ctx);
+struct ie_prog *ie_current_prog(void);
+
+/* hook_kprobe.c, hook_tracepoint.c */
+extern const struct ie_hook_ops ie_kprobe_ops;
+extern const struct ie_hook_ops ie_tracepoint_ops;
+
+/* helpers.c */
+void *ie_helper_lookup(const char *name);
+
+/* trace_ring.c: lines printed by extensions, read from /dev/innerext */
+int ie_trace_init(void);
+void ie_trace_exit(void);
+void ie_trace_emit(const char *prog_name, const char *msg);
+ssize_t ie_trace_read(struct file *file, char __user *buf, size_t count, loff_t *ppos);
+__poll_t ie_trace_poll(struct file *file, struct poll_table_struct *wait);
+
+#endif /* IE_INNEREXT_INT_H */

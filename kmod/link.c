@@ -1,0 +1,330 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Links: one program entry attached to one hook. A link is an anon-inode fd;
+ * with IE_LINK_F_PERSISTENT the module also holds it (like a pinned BPF link)
+ * until IE_IOC_LINK_DETACH or rmmod. Attach/detach are serialized by
+ * ie_links_mutex; a hook's detach returns only when no invocation still runs.
+ */
+#include <linux/anon_inodes.h>
+#include <linux/file.h>
+#include <linux/idr.h>
+#include <linux/kernel.h>
+#include <linux/mutex.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "innerext_int.h"
+
+static DEFINE_IDR(ie_link_idr);
+static DEFINE_SPINLOCK(ie_link_idr_lock);
+static DEFINE_MUTEX(ie_links_mutex);
+static LIST_HEAD(ie_persistent_links);
+static atomic_t ie_nr_links = ATOMIC_INIT(0);
+
+static void ie_link_detach_locked(struct ie_link *link)
+{
+	lockdep_assert_held(&ie_links_mutex);
+	if (!link->attached)
+		return;
+	link->ops->detach(link);
+	link->attached = false;
+	atomic_dec(&link->prog->nr_links);
+}
+
+static void ie_link_put(struct ie_link *link)
+{
+	if (!refcount_dec_and_test(&link->ref))
+		return;
+	mutex_lock(&ie_links_mutex);
+	ie_link_detach_locked(link);
+	mutex_unlock(&ie_links_mutex);
+	if (link->id) {
+		spin_lock(&ie_link_idr_lock);
+		idr_remove(&ie_link_idr, link->id);
+		spin_unlock(&ie_link_idr_lock);
+	}
+	ie_prog_put(link->prog);
+	kfree(link);
+	atomic_dec(&ie_nr_links);
+}
+
+static int ie_link_release(struct inode *inode, struct file *file)
+{
+	ie_link_put(file->private_data);
+	return 0;
+}
+
+static const struct file_operations ie_link_fops = {
+	.owner		= THIS_MODULE,
+	.release	= ie_link_release,
+};
+
+static struct ie_link *ie_link_get_id(u32 id)
+{
+	struct ie_link *link;
+
+	spin_lock(&ie_link_idr_lock);
+	link = idr_find(&ie_link_idr, id);
+	if (link && !refcount_inc_not_zero(&link->ref))
+		link = NULL;
+	spin_unlock(&ie_link_idr_lock);
+	return link;
+}
+
+int ie_link_next_id(u32 start, u32 *next)
+{
+	int id = start + 1;
+	void *p;
+
+	if (start >= INT_MAX)
+		return -ENOENT;
+	spin_lock(&ie_link_idr_lock);
+	p = idr_get_next(&ie_link_idr, &id);
+	spin_unlock(&ie_link_idr_lock);
+	if (!p)
+		return -ENOENT;
+	*next = id;
+	return 0;
+}
+
+u32 ie_link_count(void)
+{
+	return atomic_read(&ie_nr_links);
+}
+
+static void ie_link_detach_now(struct ie_link *link);
+
+static int ie_link_check_attr(const struct ie_link_create *attr, struct ie_log *log)
+{
+	if (attr->flags & ~IE_LINK_F_ALL) {
+		ie_log(log, "link_create: unknown flags 0x%x", attr->flags & ~IE_LINK_F_ALL);
+		return -EINVAL;
+	}
+	if (attr->pad || memchr_inv(attr->reserved, 0, sizeof(attr->reserved))) {
+		ie_log(log, "link_create: reserved fields must be 0");
+		return -EINVAL;
+	}
+	if (!memchr(attr->target, 0, IE_TARGET_LEN) || !attr->target[0]) {
+		ie_log(log, "link_create: target must be a non-empty NUL-terminated string");
+		return -EINVAL;
+	}
+	if (attr->nr_args > 6) {
+		ie_log(log, "link_create: nr_args %u: at most 6 register arguments", attr->nr_args);
+		return -EINVAL;
+	}
+	switch (attr->hook) {
+	case IE_HOOK_KPROBE:
+		if (attr->flags & IE_LINK_F_SYSCALL_NR) {
+			ie_log(log, "link_create: IE_LINK_F_SYSCALL_NR needs a tracepoint link");
+			return -EINVAL;
+		}
+		return 0;
+	case IE_HOOK_TRACEPOINT:
+		return 0;
+	}
+	ie_log(log, "link_create: unknown hook %u", attr->hook);
+	return -EINVAL;
+}
+
+static struct ie_link *ie_link_build(const struct ie_link_create *attr, struct ie_log *log)
+{
+	struct ie_prog *prog;
+	struct ie_link *link;
+	int err, id;
+
+	err = ie_link_check_attr(attr, log);
+	if (err)
+		return ERR_PTR(err);
+	prog = ie_prog_get_fd(attr->prog_fd);
+	if (IS_ERR(prog)) {
+		ie_log(log, "link_create: fd %u is not an innerext program", attr->prog_fd);
+		return ERR_CAST(prog);
+	}
+	if (attr->entry >= prog->nr_entries) {
+		ie_log(log, "link_create: entry %u does not exist (program '%s' has %u)",
+		       attr->entry, prog->name, prog->nr_entries);
+		ie_prog_put(prog);
+		return ERR_PTR(-EINVAL);
+	}
+	link = kzalloc(sizeof(*link), GFP_KERNEL_ACCOUNT);
+	if (!link) {
+		ie_prog_put(prog);
+		return ERR_PTR(-ENOMEM);
+	}
+	refcount_set(&link->ref, 1);
+	link->prog = prog;
+	link->entry = attr->entry;
+	link->hook = attr->hook;
+	link->flags = attr->flags;
+	link->syscall_nr = attr->syscall_nr;
+	link->nr_args = attr->nr_args;
+	strscpy(link->target, attr->target, IE_TARGET_LEN);
+	link->fn = (ie_entry_fn)(prog->text + prog->entries[attr->entry].text_off);
+	link->ops = attr->hook == IE_HOOK_KPROBE ? &ie_kprobe_ops : &ie_tracepoint_ops;
+	INIT_LIST_HEAD(&link->persist_node);
+	atomic_inc(&ie_nr_links);
+
+	idr_preload(GFP_KERNEL);
+	spin_lock(&ie_link_idr_lock);
+	id = idr_alloc_cyclic(&ie_link_idr, link, 1, INT_MAX, GFP_ATOMIC);
+	spin_unlock(&ie_link_idr_lock);
+	idr_preload_end();
+	if (id < 0) {
+		ie_link_put(link);
+		return ERR_PTR(id);
+	}
+	link->id = id;
+
+	mutex_lock(&ie_links_mutex);
+	err = link->ops->attach(link, log);
+	if (!err) {
+		link->attached = true;
+		atomic_inc(&prog->nr_links);
+		if (link->flags & IE_LINK_F_PERSISTENT) {
+			refcount_inc(&link->ref);
+			link->persistent = true;
+			list_add_tail(&link->persist_node, &ie_persistent_links);
+		}
+	}
+	mutex_unlock(&ie_links_mutex);
+	if (err) {
+		ie_link_put(link);
+		return ERR_PTR(err);
+	}
+	return link;
+}
+
+long ie_cmd_link_create(void __user *uarg, size_t usize)
+{
+	struct ie_link_create attr;
+	struct ie_link_create __user *u = uarg;
+	struct ie_link *link;
+	struct file *file;
+	struct ie_log log;
+	int err, fd;
+
+	err = ie_copy_args(&attr, sizeof(attr), uarg, usize);
+	if (err)
+		return err;
+	err = ie_log_init(&log, attr.log_buf, attr.log_size);
+	if (err)
+		return err;
+	link = ie_link_build(&attr, &log);
+	if (IS_ERR(link)) {
+		ie_log_finish(&log, attr.log_buf);
+		return PTR_ERR(link);
+	}
+	fd = get_unused_fd_flags(O_CLOEXEC);
+	file = fd < 0 ? ERR_PTR(fd) :
+	       anon_inode_getfile("innerext-link", &ie_link_fops, link, O_RDWR | O_CLOEXEC);
+	if (IS_ERR(file)) {
+		if (fd >= 0)
+			put_unused_fd(fd);
+		ie_log_finish(&log, attr.log_buf);
+		/* a persistent link was already handed to the module: take it back too */
+		ie_link_detach_now(link);
+		ie_link_put(link);
+		return PTR_ERR(file);
+	}
+	err = ie_log_finish(&log, attr.log_buf);
+	if (!err && put_user(link->id, &u->link_id))
+		err = -EFAULT;
+	if (err) {
+		ie_link_detach_now(link);
+		put_unused_fd(fd);
+		fput(file);
+		return err;
+	}
+	fd_install(fd, file);
+	return fd;
+}
+
+/* Detach @link now and drop the module's persistent reference, if any. */
+static void ie_link_detach_now(struct ie_link *link)
+{
+	bool was_persistent;
+
+	mutex_lock(&ie_links_mutex);
+	was_persistent = link->persistent;
+	if (was_persistent) {
+		list_del_init(&link->persist_node);
+		link->persistent = false;
+	}
+	ie_link_detach_locked(link);
+	mutex_unlock(&ie_links_mutex);
+	if (was_persistent)
+		ie_link_put(link);
+}
+
+long ie_cmd_link_detach(void __user *uarg, size_t usize)
+{
+	struct ie_link_detach attr;
+	struct ie_link *link;
+	int err;
+
+	err = ie_copy_args(&attr, sizeof(attr), uarg, usize);
+	if (err)
+		return err;
+	if (attr.flags || attr.pad || memchr_inv(attr.reserved, 0, sizeof(attr.reserved)))
+		return -EINVAL;
+	link = ie_link_get_id(attr.link_id);
+	if (!link)
+		return -ENOENT;
+	ie_link_detach_now(link);
+	ie_link_put(link);
+	return 0;
+}
+
+long ie_cmd_link_info(void __user *uarg, size_t usize)
+{
+	struct ie_link_info info;
+	struct ie_link *link;
+	int err;
+	u32 id;
+
+	err = ie_copy_args(&info, sizeof(info), uarg, usize);
+	if (err)
+		return err;
+	id = info.id;
+	link = ie_link_get_id(id);
+	if (!link)
+		return -ENOENT;
+	memset(&info, 0, sizeof(info));
+	info.size = sizeof(info);
+	info.id = id;
+	info.prog_id = link->prog->id;
+	info.entry = link->entry;
+	info.hook = link->hook;
+	mutex_lock(&ie_links_mutex);
+	info.flags = (link->flags & ~IE_LINK_F_PERSISTENT) |
+		     (link->persistent ? IE_LINK_F_PERSISTENT : 0);
+	info.attached = link->attached;
+	mutex_unlock(&ie_links_mutex);
+	strscpy(info.target, link->target, IE_TARGET_LEN);
+	strscpy(info.entry_name, link->prog->entries[link->entry].name, IE_NAME_LEN);
+	info.syscall_nr = link->syscall_nr;
+	info.nr_args = link->nr_args;
+	ie_link_put(link);
+	if (copy_to_user(uarg, &info, min(usize, sizeof(info))))
+		return -EFAULT;
+	return 0;
+}
+
+/* rmmod: no fd can exist (each pins the module), only persistent links remain. */
+void ie_links_exit(void)
+{
+	struct ie_link *link, *tmp;
+	LIST_HEAD(dead);
+
+	mutex_lock(&ie_links_mutex);
+	list_splice_init(&ie_persistent_links, &dead);
+	list_for_each_entry(link, &dead, persist_node) {
+		link->persistent = false;
+		ie_link_detach_locked(link);
+	}
+	mutex_unlock(&ie_links_mutex);
+	list_for_each_entry_safe(link, tmp, &dead, persist_node) {
+		list_del_init(&link->persist_node);
+		ie_link_put(link);
+	}
+}

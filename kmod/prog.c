@@ -1,0 +1,399 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Programs: IE_IOC_PROG_LOAD validates an image, resolves its imports, places
+ * text and data in the arenas, applies relocations and hands back an
+ * anon-inode fd. A program lives while its fd or any link holds a reference.
+ */
+#include <linux/anon_inodes.h>
+#include <linux/capability.h>
+#include <linux/file.h>
+#include <linux/idr.h>
+#include <linux/kernel.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/timekeeping.h>
+#include <linux/uaccess.h>
+
+#include "compat.h"
+#include "innerext_int.h"
+#include "arena.h"
+#include "image.h"
+
+#define IE_TEXT_ALIGN	64
+
+static DEFINE_IDR(ie_prog_idr);
+static DEFINE_SPINLOCK(ie_prog_idr_lock);
+static atomic_t ie_nr_progs = ATOMIC_INIT(0);
+
+static void ie_prog_free(struct ie_prog *prog)
+{
+	if (prog->text)
+		ie_text_free(prog->text, prog->text_alloc);
+	if (prog->data)
+		ie_data_free(prog->data, prog->data_alloc);
+	free_percpu(prog->stats);
+	kfree(prog->entries);
+	kfree(prog);
+}
+
+/* Process context only: freeing text rewrites arena pages (may sleep). */
+void ie_prog_put(struct ie_prog *prog)
+{
+	if (!refcount_dec_and_test(&prog->ref))
+		return;
+	spin_lock(&ie_prog_idr_lock);
+	idr_remove(&ie_prog_idr, prog->id);
+	spin_unlock(&ie_prog_idr_lock);
+	ie_prog_free(prog);
+	atomic_dec(&ie_nr_progs);
+}
+
+static int ie_prog_release(struct inode *inode, struct file *file)
+{
+	ie_prog_put(file->private_data);
+	return 0;
+}
+
+static const struct file_operations ie_prog_fops = {
+	.owner		= THIS_MODULE,
+	.release	= ie_prog_release,
+};
+
+struct ie_prog *ie_prog_get_fd(int fd)
+{
+	struct ie_prog *prog;
+	struct fd f = fdget(fd);
+
+	if (!fd_file(f))
+		return ERR_PTR(-EBADF);
+	if (fd_file(f)->f_op != &ie_prog_fops) {
+		fdput(f);
+		return ERR_PTR(-EINVAL);
+	}
+	prog = fd_file(f)->private_data;
+	refcount_inc(&prog->ref);
+	fdput(f);
+	return prog;
+}
+
+struct ie_prog *ie_prog_get_id(u32 id)
+{
+	struct ie_prog *prog;
+
+	spin_lock(&ie_prog_idr_lock);
+	prog = idr_find(&ie_prog_idr, id);
+	if (prog && !refcount_inc_not_zero(&prog->ref))
+		prog = NULL;
+	spin_unlock(&ie_prog_idr_lock);
+	return prog;
+}
+
+int ie_prog_next_id(u32 start, u32 *next)
+{
+	int id = start + 1;
+	void *p;
+
+	if (start >= INT_MAX)
+		return -ENOENT;
+	spin_lock(&ie_prog_idr_lock);
+	p = idr_get_next(&ie_prog_idr, &id);
+	spin_unlock(&ie_prog_idr_lock);
+	if (!p)
+		return -ENOENT;
+	*next = id;
+	return 0;
+}
+
+u32 ie_prog_count(void)
+{
+	return atomic_read(&ie_nr_progs);
+}
+
+static unsigned long ie_reloc_target(const struct ie_prog *prog, const struct ie_image_reloc *r,
+				     void * const *imports)
+{
+	switch (r->target_seg) {
+	case IE_SEG_TEXT:
+		return (unsigned long)prog->text + r->target;
+	case IE_SEG_DATA:
+		return (unsigned long)prog->data + r->target;
+	default:
+		return (unsigned long)imports[r->target];
+	}
+}
+
+/* Patch one validated relocation; text is patched in @tbuf, its final address is prog->text. */
+static int ie_apply_reloc(struct ie_prog *prog, u8 *tbuf, const struct ie_image_reloc *r,
+			  void * const *imports, u32 idx, struct ie_log *log)
+{
+	bool in_text = r->seg == IE_SEG_TEXT;
+	u8 *loc = (in_text ? tbuf : (u8 *)prog->data) + r->offset;
+	s64 p = (s64)((unsigned long)(in_text ? prog->text : prog->data) + r->offset);
+	s64 val = (s64)ie_reloc_target(prog, r, imports) + r->addend;
+
+	switch (r->type) {
+	case IE_RELOC_ABS64:
+		put_unaligned((u64)val, (u64 *)loc);
+		return 0;
+	case IE_RELOC_PC32:
+		val -= p;
+		break;
+	case IE_RELOC_ABS32S:
+		break;
+	}
+	if (val != (s64)(s32)val) {
+		ie_log(log, "reloc #%u: value 0x%llx does not fit in 32 bits (target out of rel32 reach)",
+		       idx, (unsigned long long)val);
+		return -ERANGE;
+	}
+	put_unaligned((s32)val, (s32 *)loc);
+	return 0;
+}
+
+static int ie_resolve_imports(const struct ie_image_view *v, void **imports, struct ie_log *log)
+{
+	u32 i;
+
+	for (i = 0; i < v->hdr->nr_imports; i++) {
+		imports[i] = ie_helper_lookup(v->imports[i].name);
+		if (!imports[i]) {
+			ie_log(log, "unknown helper '%s' (import #%u): not provided by this module",
+			       v->imports[i].name, i);
+			return -ENOENT;
+		}
+	}
+	return 0;
+}
+
+static int ie_prog_place(struct ie_prog *prog, const struct ie_image_view *v, void **imports,
+			 struct ie_log *log)
+{
+	const struct ie_image_hdr *h = v->hdr;
+	u64 tsize, tfree, dsize, dfree;
+	u8 *tbuf;
+	u32 i;
+	int err = 0;
+
+	prog->text_alloc = ALIGN(h->text_size, IE_TEXT_ALIGN);
+	prog->data_alloc = ALIGN(max_t(u32, h->data_mem_size, 1), IE_TEXT_ALIGN);
+	prog->text = ie_text_alloc(prog->text_alloc);
+	prog->data = prog->text ? ie_data_alloc(prog->data_alloc) : NULL;
+	if (!prog->text || !prog->data) {
+		ie_arena_usage(&tsize, &tfree, &dsize, &dfree);
+		ie_log(log, "%s arena full: %u bytes needed, %llu of %llu free",
+		       prog->text ? "data" : "text",
+		       prog->text ? prog->data_alloc : prog->text_alloc,
+		       prog->text ? dfree : tfree, prog->text ? dsize : tsize);
+		return -ENOSPC;
+	}
+	prog->text_size = h->text_size;
+	memcpy(prog->data, v->data, h->data_size);	/* the bss tail is already zero */
+
+	tbuf = kvmalloc(h->text_size, GFP_KERNEL_ACCOUNT);
+	if (!tbuf)
+		return -ENOMEM;
+	memcpy(tbuf, v->text, h->text_size);
+	for (i = 0; i < h->nr_relocs && !err; i++)
+		err = ie_apply_reloc(prog, tbuf, &v->relocs[i], imports, i, log);
+	if (!err)
+		err = ie_text_write(prog->text, tbuf, h->text_size);
+	kvfree(tbuf);
+	return err;
+}
+
+static int ie_prog_check_attr(const struct ie_prog_load *attr, struct ie_log *log)
+{
+	if (attr->flags) {
+		ie_log(log, "prog_load: unknown flags 0x%x", attr->flags);
+		return -EINVAL;
+	}
+	if (attr->pad || memchr_inv(attr->reserved, 0, sizeof(attr->reserved))) {
+		ie_log(log, "prog_load: reserved fields must be 0");
+		return -EINVAL;
+	}
+	if (!ie_name_valid(attr->name, IE_NAME_LEN, ".-")) {
+		ie_log(log, "prog_load: name must be 1..%d characters of [A-Za-z0-9_.-]",
+		       IE_NAME_LEN - 1);
+		return -EINVAL;
+	}
+	if (!attr->image_size) {
+		ie_log(log, "prog_load: empty image");
+		return -EINVAL;
+	}
+	if (attr->image_size > IE_MAX_IMAGE_SIZE) {
+		ie_log(log, "image is %u bytes; the limit is %u", attr->image_size, IE_MAX_IMAGE_SIZE);
+		return -E2BIG;
+	}
+	return 0;
+}
+
+static struct ie_prog *ie_prog_build(const struct ie_prog_load *attr, struct ie_log *log)
+{
+	struct ie_image_view v;
+	struct ie_prog *prog = NULL;
+	void **imports = NULL;
+	void *img;
+	u32 i;
+	int err;
+
+	err = ie_prog_check_attr(attr, log);
+	if (err)
+		return ERR_PTR(err);
+	img = kvmalloc(attr->image_size, GFP_KERNEL_ACCOUNT);
+	if (!img)
+		return ERR_PTR(-ENOMEM);
+	if (copy_from_user(img, u64_to_user_ptr(attr->image), attr->image_size)) {
+		err = -EFAULT;
+		goto out;
+	}
+	err = ie_image_check(img, attr->image_size, IE_HAVE_IBT ? IE_IMAGE_F_REQUIRE_ENDBR : 0,
+			     log, &v);
+	if (err)
+		goto out;
+	imports = kcalloc(max_t(u32, v.hdr->nr_imports, 1), sizeof(*imports), GFP_KERNEL);
+	err = -ENOMEM;
+	if (!imports)
+		goto out;
+	err = ie_resolve_imports(&v, imports, log);
+	if (err)
+		goto out;
+
+	err = -ENOMEM;
+	prog = kzalloc(sizeof(*prog), GFP_KERNEL_ACCOUNT);
+	if (!prog)
+		goto out;
+	prog->stats = alloc_percpu(struct ie_prog_stats);
+	prog->entries = kcalloc(v.hdr->nr_entries, sizeof(*prog->entries), GFP_KERNEL_ACCOUNT);
+	if (!prog->stats || !prog->entries)
+		goto out;
+	prog->nr_entries = v.hdr->nr_entries;
+	for (i = 0; i < prog->nr_entries; i++) {
+		strscpy(prog->entries[i].name, v.entries[i].name, IE_NAME_LEN);
+		strscpy(prog->entries[i].sec, v.entries[i].sec, IE_SEC_LEN);
+		prog->entries[i].text_off = v.entries[i].text_off;
+	}
+	strscpy(prog->name, attr->name, IE_NAME_LEN);
+	refcount_set(&prog->ref, 1);
+	atomic_set(&prog->nr_links, 0);
+	prog->owner_pid = task_tgid_nr(current);
+	prog->load_time_ns = ktime_get_boot_fast_ns();
+
+	err = ie_prog_place(prog, &v, imports, log);
+out:
+	kfree(imports);
+	kvfree(img);
+	if (err) {
+		if (prog)
+			ie_prog_free(prog);
+		return ERR_PTR(err);
+	}
+	return prog;
+}
+
+static int ie_prog_publish(struct ie_prog *prog)
+{
+	int id;
+
+	idr_preload(GFP_KERNEL);
+	spin_lock(&ie_prog_idr_lock);
+	id = idr_alloc_cyclic(&ie_prog_idr, prog, 1, INT_MAX, GFP_ATOMIC);
+	spin_unlock(&ie_prog_idr_lock);
+	idr_preload_end();
+	if (id < 0)
+		return id;
+	prog->id = id;
+	atomic_inc(&ie_nr_progs);
+	return 0;
+}
+
+long ie_cmd_prog_load(void __user *uarg, size_t usize)
+{
+	struct ie_prog_load attr;
+	struct ie_prog_load __user *u = uarg;
+	struct ie_prog *prog;
+	struct file *file;
+	struct ie_log log;
+	int err, fd;
+
+	err = ie_copy_args(&attr, sizeof(attr), uarg, usize);
+	if (err)
+		return err;
+	err = ie_log_init(&log, attr.log_buf, attr.log_size);
+	if (err)
+		return err;
+
+	prog = ie_prog_build(&attr, &log);
+	if (IS_ERR(prog)) {
+		err = ie_log_finish(&log, attr.log_buf);
+		return PTR_ERR(prog);
+	}
+	err = ie_prog_publish(prog);
+	if (err) {
+		ie_log_finish(&log, attr.log_buf);
+		ie_prog_free(prog);
+		return err;
+	}
+
+	fd = get_unused_fd_flags(O_CLOEXEC);
+	if (fd < 0) {
+		ie_log_finish(&log, attr.log_buf);
+		ie_prog_put(prog);
+		return fd;
+	}
+	file = anon_inode_getfile("innerext-prog", &ie_prog_fops, prog, O_RDWR | O_CLOEXEC);
+	if (IS_ERR(file)) {
+		put_unused_fd(fd);
+		ie_log_finish(&log, attr.log_buf);
+		ie_prog_put(prog);
+		return PTR_ERR(file);
+	}
+	/* from here on the file owns the reference */
+	err = ie_log_finish(&log, attr.log_buf);
+	if (!err && put_user(prog->id, &u->prog_id))
+		err = -EFAULT;
+	if (err) {
+		put_unused_fd(fd);
+		fput(file);
+		return err;
+	}
+	fd_install(fd, file);
+	return fd;
+}
+
+long ie_cmd_prog_info(void __user *uarg, size_t usize)
+{
+	struct ie_prog_info info;
+	struct ie_prog *prog;
+	int cpu, err;
+	u32 id;
+
+	err = ie_copy_args(&info, sizeof(info), uarg, usize);
+	if (err)
+		return err;
+	id = info.id;
+	prog = ie_prog_get_id(id);
+	if (!prog)
+		return -ENOENT;
+	memset(&info, 0, sizeof(info));
+	info.size = sizeof(info);
+	info.id = id;
+	strscpy(info.name, prog->name, IE_NAME_LEN);
+	info.text_size = prog->text_size;
+	info.data_size = prog->data_alloc;
+	info.nr_entries = prog->nr_entries;
+	info.nr_links = atomic_read(&prog->nr_links);
+	for_each_possible_cpu(cpu) {
+		const struct ie_prog_stats *s = per_cpu_ptr(prog->stats, cpu);
+
+		info.run_cnt += READ_ONCE(s->run_cnt);
+		info.run_time_ns += READ_ONCE(s->run_time_ns);
+		info.recursion_misses += READ_ONCE(s->misses);
+	}
+	info.load_time_ns = prog->load_time_ns;
+	info.owner_pid = prog->owner_pid;
+	info.refcnt = refcount_read(&prog->ref) - 1;	/* not counting ours */
+	ie_prog_put(prog);
+	if (copy_to_user(uarg, &info, min(usize, sizeof(info))))
+		return -EFAULT;
+	return 0;
+}
