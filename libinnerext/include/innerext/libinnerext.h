@@ -104,6 +104,9 @@ int innerext_link__fd(const struct innerext_link *link);
 int innerext_link__destroy(struct innerext_link *link);
 /* Closes the fd without detaching (persistent links stay), frees. */
 void innerext_link__disconnect(struct innerext_link *link);
+/* What the link was attached to, as the user named it:
+ * "kprobe __x64_sys_dup", "tracepoint syscalls:sys_enter_dup". */
+const char *innerext_link__description(const struct innerext_link *link);
 
 /* ---- low level: thin wrappers over the ioctls, on an fd of /dev/innerext ---- */
 int innerext_dev_open(const char *path);	/* NULL: INNEREXT_DEV_PATH; returns fd or -errno */
@@ -115,9 +118,14 @@ int innerext_link_detach_id(int dev_fd, __u32 link_id);
 /* Raw load of an image; returns prog fd or -errno; log written to log_buf. */
 int innerext_prog_load(int dev_fd, const char *name, const void *image, size_t image_size,
 		       char *log_buf, size_t log_size, __u32 *prog_id);
+/* Raw IE_IOC_LINK_CREATE: the caller fills @attr except size/pad/reserved;
+ * returns the link fd or -errno; attr->link_id is set on success. */
+int innerext_link_create(int dev_fd, struct ie_link_create *attr);
 
 /* Syscall number for "dup" etc. (x86-64), or -ENOENT. */
 int innerext_syscall_nr(const char *name);
+/* Name for a syscall number ("dup" for 32), or NULL with errno ENOENT. */
+const char *innerext_syscall_name(int nr);
 
 #ifdef __cplusplus
 }

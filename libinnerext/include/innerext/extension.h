@@ -1,0 +1,164 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * innerext extension SDK: include this in extension sources and build them with the
+ * flags from libinnerext/innerext.mk (or `pkg-config --cflags innerext`).
+ *
+ *   #include <innerext/extension.h>
+ *
+ *   SEC("kprobe/do_sys_openat2")
+ *   int trace_open(struct ie_pt_regs *regs)
+ *   {
+ *           ie_printk("openat2 dfd %d", (int)IE_PT_REGS_PARM1(regs));
+ *           return 0;
+ *   }
+ *
+ * Extensions are native x86-64 code running in the kernel: no verifier checks them.
+ * Loops, recursion and large programs are fine; the runtime bounds time and stack.
+ * Only the helpers declared below (and memset/memcpy/memmove/memcmp) may be called;
+ * read memory you do not own through the ie_probe_read_* helpers.
+ *
+ * Program contexts (the single argument of a program):
+ *   SEC("kprobe/FUNC")                   struct ie_pt_regs *   (registers at FUNC's entry)
+ *   SEC("tracepoint/CAT/NAME")           struct ie_tp_ctx *    (the tracepoint's arguments)
+ *   SEC("tracepoint/syscalls/sys_enter_X") struct ie_syscall_ctx * (nr + 6 arguments)
+ */
+#ifndef __INNEREXT_EXTENSION_H
+#define __INNEREXT_EXTENSION_H
+
+/*
+ * Catch builds without the SDK flags early, with a reason. The loader refuses what
+ * it can see in the object (relocation types, stack protector), but SIMD code is
+ * invisible there and would corrupt user-space FPU state. Define
+ * INNEREXT_NO_BUILD_CHECKS to skip these (tests of the loader do).
+ */
+#ifndef INNEREXT_NO_BUILD_CHECKS
+#if !defined(__x86_64__)
+#error "innerext extensions are x86-64 code: build with the flags from innerext.mk"
+#endif
+#if defined(__SSE__) || defined(__MMX__)
+#error "innerext: build with -mgeneral-regs-only (innerext.mk): the kernel does not save SIMD state for extensions"
+#endif
+#if defined(__SSP__) || defined(__SSP_ALL__) || defined(__SSP_STRONG__) || defined(__SSP_EXPLICIT__)
+#error "innerext: build with -fno-stack-protector (innerext.mk)"
+#endif
+#if defined(__PIC__) || defined(__PIE__)
+#error "innerext: build with -fno-pic -fno-pie (innerext.mk)"
+#endif
+#if !defined(__code_model_kernel__)
+#error "innerext: build with -mcmodel=kernel (innerext.mk)"
+#endif
+#endif /* INNEREXT_NO_BUILD_CHECKS */
+
+#include <linux/types.h>
+#include <linux/innerext.h>
+
+/* ---------------------------------------------------------------- attributes */
+
+#ifndef SEC
+#define SEC(name)	__attribute__((section(name), used))
+#endif
+#ifndef __always_inline
+#define __always_inline	inline __attribute__((always_inline))
+#endif
+#ifndef __noinline
+#define __noinline	__attribute__((noinline))
+#endif
+#ifndef likely
+#define likely(x)	__builtin_expect(!!(x), 1)
+#define unlikely(x)	__builtin_expect(!!(x), 0)
+#endif
+
+/* ---------------------------------------------------------------- contexts */
+
+/* The kernel's x86-64 struct pt_regs, as passed to kprobe programs. */
+struct ie_pt_regs {
+	__u64 r15;
+	__u64 r14;
+	__u64 r13;
+	__u64 r12;
+	__u64 bp;
+	__u64 bx;
+	__u64 r11;
+	__u64 r10;
+	__u64 r9;
+	__u64 r8;
+	__u64 ax;
+	__u64 cx;
+	__u64 dx;
+	__u64 si;
+	__u64 di;
+	__u64 orig_ax;
+	__u64 ip;
+	__u64 cs;
+	__u64 flags;
+	__u64 sp;
+	__u64 ss;
+};
+
+/* Arguments of the probed function (System V ABI). For the __x64_sys_* syscall
+ * wrappers, PARM1 is the syscall's own struct pt_regs * (read it with
+ * ie_probe_read_kernel). */
+#define IE_PT_REGS_PARM1(x)	((x)->di)
+#define IE_PT_REGS_PARM2(x)	((x)->si)
+#define IE_PT_REGS_PARM3(x)	((x)->dx)
+#define IE_PT_REGS_PARM4(x)	((x)->cx)
+#define IE_PT_REGS_PARM5(x)	((x)->r8)
+#define IE_PT_REGS_PARM6(x)	((x)->r9)
+#define IE_PT_REGS_RC(x)	((x)->ax)
+#define IE_PT_REGS_IP(x)	((x)->ip)
+#define IE_PT_REGS_SP(x)	((x)->sp)
+#define IE_PT_REGS_FP(x)	((x)->bp)
+
+/* ---------------------------------------------------------------- helpers */
+/*
+ * Resolved by name by innerext.ko at load; any other undefined symbol is refused
+ * (besides memset, memcpy, memmove, memcmp and the compiler's __x86_* thunks).
+ * Functions returning long return 0 (or a length) on success, a negative errno on
+ * failure.
+ */
+
+/* Print a line to the trace buffer (read it with `extctl trace`). Supports
+ * %d %i %u %x %ld %lu %lx %lld %llu %llx %c %s %p %%, at most 4 arguments;
+ * %s arguments must point to kernel memory (copy user strings first). */
+long ie_trace_printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* CLOCK_MONOTONIC in ns. */
+__u64 ie_ktime_get_ns(void);
+__u64 ie_jiffies64(void);
+/* Current task: tgid << 32 | pid (user space calls them pid << 32 | tid). */
+__u64 ie_get_current_pid_tgid(void);
+/* Current task's comm, NUL-terminated, truncated to @size. */
+long ie_get_current_comm(char *buf, __u32 size);
+__u32 ie_get_smp_processor_id(void);
+
+/* Fault-safe copies: 0, or -EFAULT with @dst zeroed. */
+long ie_probe_read_kernel(void *dst, __u32 size, const void *src);
+long ie_probe_read_user(void *dst, __u32 size, const void *src);
+/* NUL-terminated string copies: length including the NUL, or -errno. */
+long ie_probe_read_kernel_str(void *dst, __u32 size, const void *src);
+long ie_probe_read_user_str(void *dst, __u32 size, const void *src);
+
+/* Compiler-emitted calls the module resolves (declared for explicit use). */
+void *memset(void *s, int c, unsigned long n);
+void *memcpy(void *dst, const void *src, unsigned long n);
+void *memmove(void *dst, const void *src, unsigned long n);
+int memcmp(const void *a, const void *b, unsigned long n);
+
+/*
+ * ie_printk("fmt", args...): the format lives in a static const array (.rodata) and
+ * is checked by the compiler like printf's; at most 4 arguments.
+ */
+extern int ____ie_printk_check(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+#define ____ie_nargs(...)	____ie_nargs_(_, ##__VA_ARGS__, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0)
+#define ____ie_nargs_(_, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, N, ...) N
+
+#define ie_printk(fmt, ...)							\
+({										\
+	static const char ____ie_fmt[] = fmt;					\
+	_Static_assert(____ie_nargs(__VA_ARGS__) <= 4,				\
+		       "ie_printk: at most 4 arguments");			\
+	(void)sizeof(____ie_printk_check(fmt, ##__VA_ARGS__));			\
+	ie_trace_printk(____ie_fmt, ##__VA_ARGS__);				\
+})
+
+#endif /* __INNEREXT_EXTENSION_H */

@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * extctl list [-j]: loaded programs with their statistics, and their links.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "main.h"
+#include "objects.h"
+
+static void list_help(FILE *out)
+{
+	fprintf(out,
+		"Usage: extctl list [-j]\n"
+		"\n"
+		"Show loaded programs (size, runs, time spent, recursion misses, loader pid) and\n"
+		"the links attaching them to hooks.\n"
+		"\n"
+		"  -j, --json    JSON: {\"programs\":[...],\"links\":[...]}\n");
+}
+
+static const char *hook_name(__u32 hook)
+{
+	switch (hook) {
+	case IE_HOOK_KPROBE:		return "kprobe";
+	case IE_HOOK_TRACEPOINT:	return "tracepoint";
+	default:			return "unknown";
+	}
+}
+
+static void json_prog(struct json_writer *jw, const struct ie_prog_info *p)
+{
+	jw_start_object(jw);
+	jw_uint_field(jw, "id", p->id);
+	jw_string_field(jw, "name", p->name);
+	jw_uint_field(jw, "text_size", p->text_size);
+	jw_uint_field(jw, "data_size", p->data_size);
+	jw_uint_field(jw, "nr_entries", p->nr_entries);
+	jw_uint_field(jw, "run_cnt", p->run_cnt);
+	jw_uint_field(jw, "run_time_ns", p->run_time_ns);
+	jw_uint_field(jw, "avg_ns", p->run_cnt ? p->run_time_ns / p->run_cnt : 0);
+	jw_uint_field(jw, "recursion_misses", p->recursion_misses);
+	jw_uint_field(jw, "nr_links", p->nr_links);
+	jw_uint_field(jw, "owner_pid", p->owner_pid);
+	jw_uint_field(jw, "refcnt", p->refcnt);
+	jw_uint_field(jw, "load_time_ns", p->load_time_ns);
+	jw_end_object(jw);
+}
+
+static void json_link(struct json_writer *jw, const struct ie_link_info *l)
+{
+	const char *sc;
+	char desc[IE_TARGET_LEN + 64];
+
+	link_describe(l, desc, sizeof(desc));
+	jw_start_object(jw);
+	jw_uint_field(jw, "id", l->id);
+	jw_uint_field(jw, "prog_id", l->prog_id);
+	jw_uint_field(jw, "entry", l->entry);
+	jw_string_field(jw, "entry_name", l->entry_name);
+	jw_string_field(jw, "hook", hook_name(l->hook));
+	jw_string_field(jw, "target", l->target);
+	jw_string_field(jw, "attached_to", desc);
+	if (l->flags & IE_LINK_F_SYSCALL_NR) {
+		jw_uint_field(jw, "syscall_nr", l->syscall_nr);
+		sc = innerext_syscall_name((int)l->syscall_nr);
+		jw_name(jw, "syscall");
+		if (sc)
+			jw_string(jw, sc);
+		else
+			jw_null(jw);
+	}
+	jw_uint_field(jw, "nr_args", l->nr_args);
+	jw_uint_field(jw, "flags", l->flags);
+	jw_bool_field(jw, "persistent", l->flags & IE_LINK_F_PERSISTENT);
+	jw_end_object(jw);
+}
+
+static void print_link(const struct ie_link_info *l)
+{
+	char desc[IE_TARGET_LEN + 64];
+
+	link_describe(l, desc, sizeof(desc));
+	printf("\tlink %u: %s  entry %s%s\n", l->id, desc, l->entry_name,
+	       l->flags & IE_LINK_F_PERSISTENT ? "  persistent" : "");
+}
+
+static int do_list(struct extctl *ctx, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json",   no_argument, NULL, 'j' },
+		{ "pretty", no_argument, NULL, 'p' },
+		{ 0 }
+	};
+	struct ie_objects objs;
+	size_t i, j;
+	int opt, fd, err;
+
+	optind = 0;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "jp", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'j': ctx->json = true; break;
+		case 'p': ctx->json = ctx->pretty = true; break;
+		default:
+			p_err("list: unknown option '%s'; try 'extctl list help'", argv[optind - 1]);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		p_err("list: unexpected argument '%s'; try 'extctl list help'", argv[optind]);
+		return EXIT_USAGE;
+	}
+
+	fd = extctl_dev_open();
+	if (fd < 0)
+		return 1;
+	err = objects_fetch(fd, &objs);
+	if (err) {
+		close(fd);
+		return 1;
+	}
+
+	if (ctx->json) {
+		json_begin(ctx);
+		jw_start_object(&ctx->jw);
+		jw_name(&ctx->jw, "programs");
+		jw_start_array(&ctx->jw);
+		for (i = 0; i < objs.nr_progs; i++)
+			json_prog(&ctx->jw, &objs.progs[i]);
+		jw_end_array(&ctx->jw);
+		jw_name(&ctx->jw, "links");
+		jw_start_array(&ctx->jw);
+		for (i = 0; i < objs.nr_links; i++)
+			json_link(&ctx->jw, &objs.links[i]);
+		jw_end_array(&ctx->jw);
+		jw_end_object(&ctx->jw);
+		jw_finish(&ctx->jw);
+	} else {
+		for (i = 0; i < objs.nr_progs; i++) {
+			const struct ie_prog_info *p = &objs.progs[i];
+
+			printf("%u: %s  text %uB  data %uB  runs %llu  time %lluns  avg %lluns\n",
+			       p->id, p->name, p->text_size, p->data_size,
+			       (unsigned long long)p->run_cnt, (unsigned long long)p->run_time_ns,
+			       (unsigned long long)(p->run_cnt ? p->run_time_ns / p->run_cnt : 0));
+			printf("\tloaded by pid %u  links %u  recursion misses %llu\n",
+			       p->owner_pid, p->nr_links, (unsigned long long)p->recursion_misses);
+			for (j = 0; j < objs.nr_links; j++)
+				if (objs.links[j].prog_id == p->id)
+					print_link(&objs.links[j]);
+		}
+		/* links whose program went away between the two walks */
+		for (j = 0; j < objs.nr_links; j++) {
+			for (i = 0; i < objs.nr_progs; i++)
+				if (objs.links[j].prog_id == objs.progs[i].id)
+					break;
+			if (i == objs.nr_progs) {
+				printf("link %u of prog id %u:\n", objs.links[j].id, objs.links[j].prog_id);
+				print_link(&objs.links[j]);
+			}
+		}
+	}
+	objects_free(&objs);
+	close(fd);
+	return 0;
+}
+
+const struct extctl_cmd cmd_list = {
+	.name = "list",
+	.run = do_list,
+	.help = list_help,
+	.summary = "show loaded programs and their links",
+	.needs_dev = true,
+};

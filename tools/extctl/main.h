@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+#ifndef __EXTCTL_MAIN_H
+#define __EXTCTL_MAIN_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <innerext/libinnerext.h>
+
+#include "json.h"
+
+#define EXIT_USAGE	2
+
+struct extctl {
+	bool json;		/* -j: machine-readable output */
+	bool pretty;		/* -p: indented JSON (implies -j) */
+	bool debug;		/* -d: show libinnerext debug messages */
+	struct json_writer jw;
+};
+
+struct extctl_cmd {
+	const char *name;
+	int (*run)(struct extctl *ctx, int argc, char **argv);	/* argv[0] is the command */
+	void (*help)(FILE *out);
+	const char *summary;
+	bool needs_dev;		/* check CAP_SYS_ADMIN and /dev/innerext first */
+};
+
+extern const struct extctl_cmd cmd_load, cmd_list, cmd_unload, cmd_trace, cmd_version;
+
+/* "extctl: <message>" on stderr. */
+void p_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * Report a failed libinnerext call as one line: the library's own message when it
+ * printed one (it names the file, section, symbol...), else "<what>: <strerror>".
+ */
+void p_lib_err(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Forget any library message captured so far (call before a library call). */
+void lib_msg_clear(void);
+
+/* Open /dev/innerext for a command that passed the preflight checks; prints on error. */
+int extctl_dev_open(void);
+
+/* Per-command option parsing helpers. */
+bool is_help_arg(const char *arg);
+void json_begin(struct extctl *ctx);
+
+#endif /* __EXTCTL_MAIN_H */
