@@ -51,11 +51,21 @@ static void prog_names(const struct innerext_object *obj, char *buf, size_t size
 	}
 }
 
-static void print_load_log(const struct innerext_object *obj)
+/*
+ * "extctl: load of 'x' refused: <the module's first reason> (<errno>)", then any
+ * further log lines indented: the first line alone says what to fix.
+ */
+static void print_load_refusal(const struct innerext_object *obj, int err)
 {
 	const char *log = innerext_object__load_log(obj);
-	const char *nl;
+	const char *nl = strchr(log, '\n');
+	int len = nl ? (int)(nl - log) : (int)strlen(log);
 
+	p_err("load of '%s' refused: %.*s (%s)", innerext_object__name(obj), len, log,
+	      strerror(-err));
+	log += len;
+	if (*log)
+		log++;
 	while (*log) {
 		nl = strchr(log, '\n');
 		if (!nl)
@@ -166,8 +176,7 @@ static int do_load(struct extctl *ctx, int argc, char **argv)
 			/* could not talk to the module, or it gave no reason */
 			p_lib_err(err, "load of '%s' failed", innerext_object__name(obj));
 		} else {
-			p_err("load of '%s' refused: %s", innerext_object__name(obj), strerror(-err));
-			print_load_log(obj);
+			print_load_refusal(obj, err);
 		}
 		goto out;
 	}

@@ -1,0 +1,213 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * extctl on a host without the module: help and usage, unknown commands and
+ * options, and the one-line "load the module first" failure. Nothing here
+ * fakes /dev/innerext; everything that needs the module runs against the real
+ * one in the VM (test/selftests/extctl_test.c). On a host where /dev/innerext
+ * exists the device-dependent tests skip.
+ *
+ * With EXTCTL_VALGRIND=1 every extctl run is wrapped in valgrind (leaks fail).
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+
+#define NO_DEVICE	"extctl: /dev/innerext not found: load the module first (sudo insmod kmod/innerext.ko)\n"
+
+FIXTURE(extctl)
+{
+	int status;
+	char out[65536];
+	char err[65536];
+};
+
+FIXTURE_SETUP(extctl)
+{
+}
+
+FIXTURE_TEARDOWN(extctl)
+{
+}
+
+static void slurp_fd(int fd, char *buf, size_t size)
+{
+	size_t len = 0;
+	ssize_t n;
+
+	lseek(fd, 0, SEEK_SET);
+	while (len < size - 1 && (n = read(fd, buf + len, size - 1 - len)) > 0)
+		len += (size_t)n;
+	buf[len] = '\0';
+	close(fd);
+}
+
+/* Run "extctl ARGS" (ARGS split on spaces); exit status, output in self->out/err. */
+static int run(FIXTURE_DATA(extctl) *self, const char *fmt, ...)
+{
+	static const char *const vg[] = {
+		"valgrind", "-q", "--leak-check=full",
+		"--errors-for-leak-kinds=definite,indirect", "--error-exitcode=99",
+	};
+	const char *env = getenv("EXTCTL_VALGRIND");
+	char args[1024], *argv[48], *tok, *save;
+	int out_fd, err_fd, argc = 0, status;
+	size_t i;
+	va_list ap;
+	pid_t pid;
+
+	va_start(ap, fmt);
+	vsnprintf(args, sizeof(args), fmt, ap);
+	va_end(ap);
+	if (env && *env == '1')
+		for (i = 0; i < sizeof(vg) / sizeof(vg[0]); i++)
+			argv[argc++] = (char *)vg[i];
+	argv[argc++] = EXTCTL;
+	for (tok = strtok_r(args, " ", &save); tok && argc < 47; tok = strtok_r(NULL, " ", &save))
+		argv[argc++] = tok;
+	argv[argc] = NULL;
+
+	out_fd = memfd_create("extctl-out", MFD_CLOEXEC);
+	err_fd = memfd_create("extctl-err", MFD_CLOEXEC);
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) {
+		dup2(out_fd, 1);
+		dup2(err_fd, 2);
+		execvp(argv[0], argv);
+		perror(argv[0]);
+		_exit(127);
+	}
+	self->status = -1;
+	if (pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status))
+		self->status = WEXITSTATUS(status);
+	slurp_fd(out_fd, self->out, sizeof(self->out));
+	slurp_fd(err_fd, self->err, sizeof(self->err));
+	return self->status;
+}
+
+#define extctl(...)	run(self, __VA_ARGS__)
+#define ASSERT_OUT(s)	ASSERT_NE(NULL, strstr(self->out, s)) TH_LOG("'%s' not in stdout:\n%s\nstderr:\n%s", s, self->out, self->err)
+#define ASSERT_ERR(s)	ASSERT_NE(NULL, strstr(self->err, s)) TH_LOG("'%s' not in stderr:\n%s", s, self->err)
+
+static bool have_device(void)
+{
+	return access("/dev/innerext", F_OK) == 0 || errno != ENOENT;
+}
+
+static const char *const commands[] = { "load", "list", "unload", "trace", "version" };
+
+TEST_F(extctl, help)
+{
+	size_t i;
+	char want[64];
+
+	ASSERT_EQ(0, extctl("help"));
+	ASSERT_STREQ("", self->err);
+	ASSERT_OUT("Usage: extctl [OPTIONS] COMMAND [ARGS...]\n");
+	ASSERT_OUT("Commands:\n");
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		snprintf(want, sizeof(want), "\n  %-8s ", commands[i]);
+		ASSERT_OUT(want);
+	}
+	ASSERT_OUT("Options:\n");
+	ASSERT_EQ(0, extctl("-h"));
+	ASSERT_OUT("Commands:\n");
+	ASSERT_EQ(0, extctl("--help"));
+	ASSERT_OUT("Commands:\n");
+	ASSERT_STREQ("", self->err);
+}
+
+/* No command: the usage goes to stderr, exit 2. */
+TEST_F(extctl, usage_without_command)
+{
+	ASSERT_EQ(2, extctl(""));
+	ASSERT_STREQ("", self->out);
+	ASSERT_ERR("Usage: extctl [OPTIONS] COMMAND [ARGS...]\n");
+	ASSERT_ERR("Commands:\n");
+	ASSERT_EQ(2, extctl("-j"));
+	ASSERT_ERR("Usage: extctl");
+}
+
+/* "extctl COMMAND help|-h|--help": the command's usage, exit 0, no module needed. */
+TEST_F(extctl, command_help)
+{
+	static const char *const forms[] = { "help", "-h", "--help" };
+	char want[64];
+	size_t i, f;
+
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		snprintf(want, sizeof(want), "Usage: extctl %s", commands[i]);
+		for (f = 0; f < 3; f++) {
+			ASSERT_EQ(0, extctl("%s %s", commands[i], forms[f]));
+			ASSERT_EQ(0, strncmp(self->out, want, strlen(want)))
+				TH_LOG("extctl %s %s:\n%s", commands[i], forms[f], self->out);
+			ASSERT_STREQ("", self->err);
+		}
+	}
+	/* -h anywhere among the arguments wins over everything else */
+	ASSERT_EQ(0, extctl("load examples/hello.o --kprobe x -h"));
+	ASSERT_OUT("Usage: extctl load FILE");
+	ASSERT_EQ(0, extctl("trace -n zero --help"));
+	ASSERT_OUT("Usage: extctl trace");
+}
+
+TEST_F(extctl, unknown_command_and_option)
+{
+	ASSERT_EQ(2, extctl("frobnicate"));
+	ASSERT_STREQ("extctl: unknown command 'frobnicate'; try 'extctl help'\n", self->err);
+	ASSERT_STREQ("", self->out);
+	ASSERT_EQ(2, extctl("--bogus list"));
+	ASSERT_STREQ("extctl: unknown option '--bogus'; try 'extctl help'\n", self->err);
+	ASSERT_STREQ("", self->out);
+	ASSERT_EQ(2, extctl("-x list"));
+	ASSERT_STREQ("extctl: unknown option '-x'; try 'extctl help'\n", self->err);
+}
+
+/*
+ * Without the module every command that needs it fails the same way, before
+ * looking at its arguments: exit 1 and exactly this one line.
+ */
+TEST_F(extctl, no_device)
+{
+	static const char *const cmds[] = {
+		"list", "-j list", "load examples/hello.o", "load", "unload hello", "trace -n 1",
+		"trace -n zero",
+	};
+	size_t i;
+
+	if (have_device())
+		SKIP(return, "/dev/innerext exists on this host");
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		ASSERT_EQ(1, extctl("%s", cmds[i])) TH_LOG("extctl %s", cmds[i]);
+		ASSERT_STREQ(NO_DEVICE, self->err) TH_LOG("extctl %s", cmds[i]);
+		ASSERT_STREQ("", self->out) TH_LOG("extctl %s", cmds[i]);
+	}
+}
+
+/* version works without the module and says so. */
+TEST_F(extctl, version_without_device)
+{
+	if (have_device())
+		SKIP(return, "/dev/innerext exists on this host");
+	ASSERT_EQ(0, extctl("version"));
+	ASSERT_STREQ("extctl v0.1 (innerext ABI 1)\nmodule: not loaded (/dev/innerext not found)\n",
+		     self->out);
+	ASSERT_STREQ("", self->err);
+	ASSERT_EQ(0, extctl("-V"));
+	ASSERT_OUT("module: not loaded");
+	ASSERT_EQ(0, extctl("-j version"));
+	ASSERT_STREQ("{\"version\":\"0.1\",\"abi_version\":1,\"module\":null}\n", self->out);
+	ASSERT_EQ(0, extctl("version -p"));
+	ASSERT_OUT("\"module\": null");
+	ASSERT_EQ(2, extctl("version extra"));
+	ASSERT_STREQ("extctl: version: unexpected argument 'extra'\n", self->err);
+}
+
+TEST_HARNESS_MAIN

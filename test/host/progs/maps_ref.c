@@ -1,0 +1,11 @@
+/* Uses a BPF-style map: not supported yet, must be refused with a reason. */
+#include <innerext/extension.h>
+
+struct { int type; int max_entries; } counts SEC(".maps");
+
+SEC("kprobe/__x64_sys_getpid")
+int use_map(void *ctx)
+{
+	(void)ctx;
+	return counts.max_entries;
+}
