@@ -42,10 +42,29 @@ for t in "${tests[@]}"; do
 	esac
 done
 
+# rmmod while persistent links are attached (kprobe and tracepoint) and firing:
+# the module must detach them itself, cleanly (the kernel log is checked by run-vm.sh).
+echo "# ---- rmmod_with_attached_programs"
+echo "1..1"
+rm_ok=1
+./tools/extctl/extctl load examples/hello.o >/dev/null || rm_ok=0
+./tools/extctl/extctl load examples/hello.o --name hello_kp --kprobe __x64_sys_dup >/dev/null || rm_ok=0
+./examples/hello_trigger 10 >/dev/null || rm_ok=0
+links=$(./tools/extctl/extctl -j list | grep -o '"persistent":true' | wc -l)
+[ "$links" -eq 2 ] || { echo "# expected 2 persistent links before rmmod, saw $links"; rm_ok=0; }
 if out=$(rmmod innerext 2>&1); then
-	echo "# rmmod innerext: ok"
+	echo "# module removed with 2 links attached"
+	[ ! -e /dev/innerext ] || { echo "# /dev/innerext still exists after rmmod"; rm_ok=0; }
+	dmesg | tail -n 5 | grep -q 'innerext: unloaded' || { echo "# no 'unloaded' line"; rm_ok=0; }
+	./examples/hello_trigger 3 >/dev/null || rm_ok=0	# probes are gone: nothing may fire
 else
 	echo "# FAIL: rmmod innerext failed: $out"
+	rm_ok=0
+fi
+if [ "$rm_ok" -eq 1 ]; then
+	echo "ok 1 rmmod_with_attached_programs"
+else
+	echo "not ok 1 rmmod_with_attached_programs"
 	failed+=(rmmod)
 fi
 
