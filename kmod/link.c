@@ -5,21 +5,17 @@
  * until IE_IOC_LINK_DETACH or rmmod. Attach/detach are serialized by
  * ie_links_mutex; a hook's detach returns only when no invocation still runs.
  */
-#include <linux/anon_inodes.h>
-#include <linux/file.h>
-#include <linux/idr.h>
 #include <linux/kernel.h>
 #include <linux/mutex.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
 #include "innerext_int.h"
+#include "objs.h"
 
-static DEFINE_IDR(ie_link_idr);
-static DEFINE_SPINLOCK(ie_link_idr_lock);
+static struct ie_ids ie_link_ids = IE_IDS_INIT(ie_link_ids);
 static DEFINE_MUTEX(ie_links_mutex);
 static LIST_HEAD(ie_persistent_links);
-static atomic_t ie_nr_links = ATOMIC_INIT(0);
 
 static void ie_link_detach_locked(struct ie_link *link)
 {
@@ -38,14 +34,15 @@ static void ie_link_put(struct ie_link *link)
 	mutex_lock(&ie_links_mutex);
 	ie_link_detach_locked(link);
 	mutex_unlock(&ie_links_mutex);
-	if (link->id) {
-		spin_lock(&ie_link_idr_lock);
-		idr_remove(&ie_link_idr, link->id);
-		spin_unlock(&ie_link_idr_lock);
-	}
+	if (link->id)
+		ie_ids_remove(&ie_link_ids, link->id);
 	ie_prog_put(link->prog);
 	kfree(link);
-	atomic_dec(&ie_nr_links);
+}
+
+static void ie_link_put_void(void *link)
+{
+	ie_link_put(link);
 }
 
 static int ie_link_release(struct inode *inode, struct file *file)
@@ -61,35 +58,17 @@ static const struct file_operations ie_link_fops = {
 
 static struct ie_link *ie_link_get_id(u32 id)
 {
-	struct ie_link *link;
-
-	spin_lock(&ie_link_idr_lock);
-	link = idr_find(&ie_link_idr, id);
-	if (link && !refcount_inc_not_zero(&link->ref))
-		link = NULL;
-	spin_unlock(&ie_link_idr_lock);
-	return link;
+	return ie_ids_get_obj(&ie_link_ids, id, struct ie_link, ref);
 }
 
 int ie_link_next_id(u32 start, u32 *next)
 {
-	int id = start + 1;
-	void *p;
-
-	if (start >= INT_MAX)
-		return -ENOENT;
-	spin_lock(&ie_link_idr_lock);
-	p = idr_get_next(&ie_link_idr, &id);
-	spin_unlock(&ie_link_idr_lock);
-	if (!p)
-		return -ENOENT;
-	*next = id;
-	return 0;
+	return ie_ids_next(&ie_link_ids, start, next);
 }
 
 u32 ie_link_count(void)
 {
-	return atomic_read(&ie_nr_links);
+	return atomic_read(&ie_link_ids.count);
 }
 
 static void ie_link_detach_now(struct ie_link *link);
@@ -130,7 +109,7 @@ static struct ie_link *ie_link_build(const struct ie_link_create *attr, struct i
 {
 	struct ie_prog *prog;
 	struct ie_link *link;
-	int err, id;
+	int err;
 
 	err = ie_link_check_attr(attr, log);
 	if (err)
@@ -162,29 +141,17 @@ static struct ie_link *ie_link_build(const struct ie_link_create *attr, struct i
 	link->fn = (ie_entry_fn)(prog->text + prog->entries[attr->entry].text_off);
 	link->ops = attr->hook == IE_HOOK_KPROBE ? &ie_kprobe_ops : &ie_tracepoint_ops;
 	INIT_LIST_HEAD(&link->persist_node);
-	atomic_inc(&ie_nr_links);
-
-	idr_preload(GFP_KERNEL);
-	spin_lock(&ie_link_idr_lock);
-	id = idr_alloc_cyclic(&ie_link_idr, link, 1, INT_MAX, GFP_ATOMIC);
-	spin_unlock(&ie_link_idr_lock);
-	idr_preload_end();
-	if (id < 0) {
+	err = ie_ids_add(&ie_link_ids, link, &link->id);
+	if (err) {
 		ie_link_put(link);
-		return ERR_PTR(id);
+		return ERR_PTR(err);
 	}
-	link->id = id;
 
 	mutex_lock(&ie_links_mutex);
 	err = link->ops->attach(link, log);
 	if (!err) {
 		link->attached = true;
 		atomic_inc(&prog->nr_links);
-		if (link->flags & IE_LINK_F_PERSISTENT) {
-			refcount_inc(&link->ref);
-			link->persistent = true;
-			list_add_tail(&link->persist_node, &ie_persistent_links);
-		}
 	}
 	mutex_unlock(&ie_links_mutex);
 	if (err) {
@@ -199,7 +166,6 @@ long ie_cmd_link_create(void __user *uarg, size_t usize)
 	struct ie_link_create attr;
 	struct ie_link_create __user *u = uarg;
 	struct ie_link *link;
-	struct file *file;
 	struct ie_log log;
 	int err, fd;
 
@@ -210,32 +176,28 @@ long ie_cmd_link_create(void __user *uarg, size_t usize)
 	if (err)
 		return err;
 	link = ie_link_build(&attr, &log);
-	if (IS_ERR(link)) {
-		ie_log_finish(&log, attr.log_buf);
-		return PTR_ERR(link);
-	}
-	fd = get_unused_fd_flags(O_CLOEXEC);
-	file = fd < 0 ? ERR_PTR(fd) :
-	       anon_inode_getfile("innerext-link", &ie_link_fops, link, O_RDWR | O_CLOEXEC);
-	if (IS_ERR(file)) {
-		if (fd >= 0)
-			put_unused_fd(fd);
-		ie_log_finish(&log, attr.log_buf);
-		/* a persistent link was already handed to the module: take it back too */
-		ie_link_detach_now(link);
-		ie_link_put(link);
-		return PTR_ERR(file);
-	}
 	err = ie_log_finish(&log, attr.log_buf);
-	if (!err && put_user(link->id, &u->link_id))
-		err = -EFAULT;
+	if (IS_ERR(link))
+		return PTR_ERR(link);
 	if (err) {
-		ie_link_detach_now(link);
-		put_unused_fd(fd);
-		fput(file);
+		ie_link_put(link);
 		return err;
 	}
-	fd_install(fd, file);
+	/* our own reference keeps the link alive should user space close the fd at once */
+	refcount_inc(&link->ref);
+	fd = ie_fd_install("innerext-link", &ie_link_fops, link, link->id, &u->link_id,
+			   ie_link_put_void);
+	if (fd >= 0 && (link->flags & IE_LINK_F_PERSISTENT)) {
+		mutex_lock(&ie_links_mutex);
+		if (link->attached) {
+			link->persistent = true;
+			list_add_tail(&link->persist_node, &ie_persistent_links);
+			link = NULL;	/* the list owns our reference now */
+		}
+		mutex_unlock(&ie_links_mutex);
+	}
+	if (link)
+		ie_link_put(link);
 	return fd;
 }
 

@@ -4,10 +4,7 @@
  * text and data in the arenas, applies relocations and hands back an
  * anon-inode fd. A program lives while its fd or any link holds a reference.
  */
-#include <linux/anon_inodes.h>
-#include <linux/capability.h>
 #include <linux/file.h>
-#include <linux/idr.h>
 #include <linux/kernel.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
@@ -18,12 +15,11 @@
 #include "innerext_int.h"
 #include "arena.h"
 #include "image.h"
+#include "objs.h"
 
 #define IE_TEXT_ALIGN	64
 
-static DEFINE_IDR(ie_prog_idr);
-static DEFINE_SPINLOCK(ie_prog_idr_lock);
-static atomic_t ie_nr_progs = ATOMIC_INIT(0);
+static struct ie_ids ie_prog_ids = IE_IDS_INIT(ie_prog_ids);
 
 static void ie_prog_free(struct ie_prog *prog)
 {
@@ -41,11 +37,13 @@ void ie_prog_put(struct ie_prog *prog)
 {
 	if (!refcount_dec_and_test(&prog->ref))
 		return;
-	spin_lock(&ie_prog_idr_lock);
-	idr_remove(&ie_prog_idr, prog->id);
-	spin_unlock(&ie_prog_idr_lock);
+	ie_ids_remove(&ie_prog_ids, prog->id);
 	ie_prog_free(prog);
-	atomic_dec(&ie_nr_progs);
+}
+
+static void ie_prog_put_void(void *prog)
+{
+	ie_prog_put(prog);
 }
 
 static int ie_prog_release(struct inode *inode, struct file *file)
@@ -78,35 +76,17 @@ struct ie_prog *ie_prog_get_fd(int fd)
 
 struct ie_prog *ie_prog_get_id(u32 id)
 {
-	struct ie_prog *prog;
-
-	spin_lock(&ie_prog_idr_lock);
-	prog = idr_find(&ie_prog_idr, id);
-	if (prog && !refcount_inc_not_zero(&prog->ref))
-		prog = NULL;
-	spin_unlock(&ie_prog_idr_lock);
-	return prog;
+	return ie_ids_get_obj(&ie_prog_ids, id, struct ie_prog, ref);
 }
 
 int ie_prog_next_id(u32 start, u32 *next)
 {
-	int id = start + 1;
-	void *p;
-
-	if (start >= INT_MAX)
-		return -ENOENT;
-	spin_lock(&ie_prog_idr_lock);
-	p = idr_get_next(&ie_prog_idr, &id);
-	spin_unlock(&ie_prog_idr_lock);
-	if (!p)
-		return -ENOENT;
-	*next = id;
-	return 0;
+	return ie_ids_next(&ie_prog_ids, start, next);
 }
 
 u32 ie_prog_count(void)
 {
-	return atomic_read(&ie_nr_progs);
+	return atomic_read(&ie_prog_ids.count);
 }
 
 static unsigned long ie_reloc_target(const struct ie_prog *prog, const struct ie_image_reloc *r,
@@ -290,30 +270,13 @@ out:
 	return prog;
 }
 
-static int ie_prog_publish(struct ie_prog *prog)
-{
-	int id;
-
-	idr_preload(GFP_KERNEL);
-	spin_lock(&ie_prog_idr_lock);
-	id = idr_alloc_cyclic(&ie_prog_idr, prog, 1, INT_MAX, GFP_ATOMIC);
-	spin_unlock(&ie_prog_idr_lock);
-	idr_preload_end();
-	if (id < 0)
-		return id;
-	prog->id = id;
-	atomic_inc(&ie_nr_progs);
-	return 0;
-}
-
 long ie_cmd_prog_load(void __user *uarg, size_t usize)
 {
 	struct ie_prog_load attr;
 	struct ie_prog_load __user *u = uarg;
 	struct ie_prog *prog;
-	struct file *file;
 	struct ie_log log;
-	int err, fd;
+	int err;
 
 	err = ie_copy_args(&attr, sizeof(attr), uarg, usize);
 	if (err)
@@ -324,40 +287,22 @@ long ie_cmd_prog_load(void __user *uarg, size_t usize)
 
 	prog = ie_prog_build(&attr, &log);
 	if (IS_ERR(prog)) {
-		err = ie_log_finish(&log, attr.log_buf);
+		ie_log_finish(&log, attr.log_buf);
 		return PTR_ERR(prog);
 	}
-	err = ie_prog_publish(prog);
+	err = ie_ids_add(&ie_prog_ids, prog, &prog->id);
 	if (err) {
 		ie_log_finish(&log, attr.log_buf);
 		ie_prog_free(prog);
 		return err;
 	}
-
-	fd = get_unused_fd_flags(O_CLOEXEC);
-	if (fd < 0) {
-		ie_log_finish(&log, attr.log_buf);
-		ie_prog_put(prog);
-		return fd;
-	}
-	file = anon_inode_getfile("innerext-prog", &ie_prog_fops, prog, O_RDWR | O_CLOEXEC);
-	if (IS_ERR(file)) {
-		put_unused_fd(fd);
-		ie_log_finish(&log, attr.log_buf);
-		ie_prog_put(prog);
-		return PTR_ERR(file);
-	}
-	/* from here on the file owns the reference */
 	err = ie_log_finish(&log, attr.log_buf);
-	if (!err && put_user(prog->id, &u->prog_id))
-		err = -EFAULT;
 	if (err) {
-		put_unused_fd(fd);
-		fput(file);
+		ie_prog_put(prog);
 		return err;
 	}
-	fd_install(fd, file);
-	return fd;
+	return ie_fd_install("innerext-prog", &ie_prog_fops, prog, prog->id, &u->prog_id,
+			     ie_prog_put_void);
 }
 
 long ie_cmd_prog_info(void __user *uarg, size_t usize)

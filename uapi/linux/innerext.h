@@ -42,6 +42,7 @@
  *   struct ie_image_reloc   relocs[nr_relocs]
  *   struct ie_image_import  imports[nr_imports]
  *   struct ie_image_entry   entries[nr_entries]
+ *   struct ie_image_map     maps[nr_maps]
  */
 #define IE_IMAGE_MAGIC		0x54584549U	/* "IEXT" little-endian */
 #define IE_IMAGE_VERSION	1
@@ -62,7 +63,9 @@ struct ie_image_hdr {
 	__u32 nr_imports;
 	__u32 entries_off;
 	__u32 nr_entries;
-	__u32 reserved[9];	/* must be 0 */
+	__u32 maps_off;
+	__u32 nr_maps;
+	__u32 reserved[7];	/* must be 0 */
 };
 
 /* segments */
@@ -101,6 +104,22 @@ struct ie_image_entry {
 	__u32 flags;		/* none defined: must be 0 */
 };
 
+/*
+ * A map the program uses. Its definition (struct ie_map_def) sits in the data
+ * segment at def_off; at load the module checks that the map fd passed for it
+ * (ie_prog_load.map_fds[i] for maps[i]) has this type and these sizes, and
+ * writes i into the definition's slot: helpers find the map through it.
+ */
+struct ie_image_map {
+	char name[IE_NAME_LEN];	/* the map's name in the object */
+	__u32 def_off;		/* offset of its struct ie_map_def in data */
+	__u32 type;		/* enum ie_map_type */
+	__u32 key_size;
+	__u32 value_size;
+	__u32 max_entries;
+	__u32 map_flags;
+};
+
 /* ---------------------------------------------------------------- ioctls */
 
 /* IE_IOC_GET_VERSION: what this module speaks. */
@@ -108,6 +127,7 @@ struct ie_image_entry {
 #define IE_FEAT_TRACEPOINT	(1ULL << 1)
 #define IE_FEAT_SYSCALL_FILTER	(1ULL << 2)
 #define IE_FEAT_TRACE_READ	(1ULL << 3)
+#define IE_FEAT_MAPS		(1ULL << 4)
 
 struct ie_version {
 	__u32 size;		/* in: sizeof(struct ie_version) */
@@ -135,7 +155,10 @@ struct ie_prog_load {
 	char name[IE_NAME_LEN];	/* program name, NUL-terminated, [A-Za-z0-9_.-] */
 	__u32 prog_id;		/* out */
 	__u32 pad;		/* must be 0 */
-	__u64 reserved[4];	/* must be 0 */
+	__aligned_u64 map_fds;	/* user pointer to __u32 fds, one per image map, in order */
+	__u32 nr_map_fds;	/* must equal the image's nr_maps */
+	__u32 pad2;		/* must be 0 */
+	__u64 reserved[2];	/* must be 0 */
 };
 
 /* IE_IOC_LINK_CREATE: attach one entry of a program; returns a link fd (O_CLOEXEC). */
@@ -177,6 +200,7 @@ struct ie_link_detach {
 enum ie_obj_type {
 	IE_OBJ_PROG	= 1,
 	IE_OBJ_LINK	= 2,
+	IE_OBJ_MAP	= 3,
 };
 
 struct ie_get_next_id {
@@ -202,7 +226,10 @@ struct ie_prog_info {
 	__u64 load_time_ns;	/* out: CLOCK_BOOTTIME at load */
 	__u32 owner_pid;	/* out: tgid of the loader */
 	__u32 refcnt;		/* out */
-	__u64 reserved[4];	/* out: zero */
+	__aligned_u64 map_ids;	/* in: 0 or a user array of nr_map_ids __u32; out: filled */
+	__u32 nr_map_ids;	/* in: room in map_ids; out: maps the program uses */
+	__u32 pad;		/* in: must be 0 */
+	__u64 reserved[2];	/* out: zero */
 };
 
 /* IE_IOC_LINK_INFO: information about a link by id. */
@@ -222,6 +249,136 @@ struct ie_link_info {
 	__u64 reserved[3];	/* out: zero */
 };
 
+/* ---------------------------------------------------------------- maps */
+
+enum ie_map_type {
+	IE_MAP_ARRAY		= 1,	/* key: __u32 index < max_entries; all elements exist */
+	IE_MAP_HASH		= 2,
+	IE_MAP_PERCPU_ARRAY	= 3,	/* one value per possible CPU */
+	IE_MAP_PERCPU_HASH	= 4,
+	IE_MAP_LRU_HASH		= 5,	/* a full map evicts the least recently used element */
+	IE_MAP_RINGBUF		= 6,	/* max_entries: data bytes, a power of 2 >= PAGE_SIZE */
+	IE_MAP_TYPE_MAX		= IE_MAP_RINGBUF,
+};
+
+/* element update flags, as BPF_ANY / BPF_NOEXIST / BPF_EXIST */
+#define IE_ANY			0
+#define IE_NOEXIST		1	/* create only: -EEXIST if the key is there */
+#define IE_EXIST		2	/* replace only: -ENOENT if it is not */
+
+#define IE_MAP_MAX_KEY_SIZE	512
+#define IE_MAP_MAX_VALUE_SIZE	(64U << 10)
+#define IE_MAP_MAX_MEMORY	(256ULL << 20)	/* per map, all CPUs' copies included */
+
+/*
+ * How an extension declares a map (in its data segment; the SDK's IE_MAP()
+ * macro fills it in). The module writes slot at load.
+ */
+struct ie_map_def {
+	__u32 type;
+	__u32 key_size;
+	__u32 value_size;
+	__u32 max_entries;
+	__u32 map_flags;
+	__u32 slot;		/* set by the module: index into the program's maps */
+};
+
+/* IE_IOC_MAP_CREATE (on /dev/innerext): returns a map fd (O_CLOEXEC). */
+struct ie_map_create {
+	__u32 size;
+	__u32 type;		/* enum ie_map_type */
+	__u32 key_size;		/* ringbuf: 0 */
+	__u32 value_size;	/* ringbuf: 0 */
+	__u32 max_entries;
+	__u32 map_flags;	/* none defined: must be 0 */
+	char name[IE_NAME_LEN];	/* [A-Za-z0-9_.-], NUL-terminated */
+	__u32 log_size;
+	__u32 map_id;		/* out */
+	__aligned_u64 log_buf;
+	__u64 reserved[4];	/* must be 0 */
+};
+
+/* IE_IOC_MAP_GET_FD_BY_ID (on /dev/innerext): returns a new fd of a live map. */
+struct ie_map_get_fd {
+	__u32 size;
+	__u32 map_id;
+	__u32 flags;		/* must be 0 */
+	__u32 pad;		/* must be 0 */
+	__u64 reserved[2];	/* must be 0 */
+};
+
+/* IE_IOC_MAP_INFO (on /dev/innerext): a map by id. */
+struct ie_map_info {
+	__u32 size;
+	__u32 id;		/* in */
+	__u32 type;		/* out */
+	__u32 key_size;
+	__u32 value_size;
+	__u32 max_entries;
+	__u32 map_flags;
+	__u32 nr_progs;		/* programs holding the map */
+	char name[IE_NAME_LEN];
+	__u64 memory;		/* bytes the map holds */
+	__u64 nr_elems;		/* hash maps: elements now; arrays: max_entries */
+	__u64 ringbuf_dropped;	/* ringbuf: records refused because it was full */
+	__u64 reserved[4];	/* out: zero */
+};
+
+/*
+ * Element commands, ioctls on a map fd. key_size and value_size must be the
+ * map's (for per-CPU maps value_size is round_up(value_size, 8) * possible
+ * CPUs: lookup returns, update takes, one value per CPU).
+ *   IE_IOC_MAP_LOOKUP        key -> value, -ENOENT if absent
+ *   IE_IOC_MAP_UPDATE        key, value, flags (IE_ANY/IE_NOEXIST/IE_EXIST):
+ *                            -EEXIST, -ENOENT, -E2BIG when full (not LRU)
+ *   IE_IOC_MAP_DELETE        key, -ENOENT if absent, -EINVAL for arrays
+ *   IE_IOC_MAP_GET_NEXT_KEY  key (0: first) -> next_key, -ENOENT after the last
+ */
+struct ie_map_elem {
+	__u32 size;
+	__u32 key_size;
+	__u32 value_size;
+	__u32 pad;		/* must be 0 */
+	__aligned_u64 key;
+	__aligned_u64 value;
+	__aligned_u64 next_key;
+	__u64 flags;
+	__u64 reserved[2];	/* must be 0 */
+};
+
+/*
+ * IE_IOC_MAP_DUMP (on a map fd): up to count elements from cursor on, keys
+ * and values packed in order. cursor 0 starts; the returned cursor continues.
+ * -ENOENT with count 0 once the map is exhausted. A dump sees each element
+ * that stays in the map throughout exactly once.
+ */
+struct ie_map_batch {
+	__u32 size;
+	__u32 count;		/* in: room in keys/values; out: elements returned */
+	__u32 key_size;
+	__u32 value_size;
+	__u64 cursor;		/* in/out, opaque */
+	__aligned_u64 keys;
+	__aligned_u64 values;
+	__u64 flags;		/* must be 0 */
+	__u64 reserved[2];	/* must be 0 */
+};
+
+/*
+ * Ring buffer maps, BPF-ringbuf style. mmap of the map fd:
+ *   offset 0:             consumer page, read-write: __u64 consumer_pos
+ *   offset PAGE_SIZE:     producer page, read-only:  __u64 producer_pos, __u64 dropped
+ *   offset 2 * PAGE_SIZE: data, read-only, max_entries bytes mapped twice in a row
+ *                         so a record never wraps.
+ * A record is an 8-byte header {__u32 len; __u32 pg_off} and len bytes of
+ * data, padded to 8. While IE_RINGBUF_BUSY_BIT is set in len the producer is
+ * writing it; IE_RINGBUF_DISCARD_BIT marks a discarded record to skip.
+ * poll() on the map fd reports EPOLLIN when records are there.
+ */
+#define IE_RINGBUF_BUSY_BIT	(1U << 31)
+#define IE_RINGBUF_DISCARD_BIT	(1U << 30)
+#define IE_RINGBUF_HDR_SZ	8
+
 #define IE_IOC_MAGIC		0xE7
 #define IE_IOC_GET_VERSION	_IOWR(IE_IOC_MAGIC, 0x00, struct ie_version)
 #define IE_IOC_PROG_LOAD	_IOWR(IE_IOC_MAGIC, 0x01, struct ie_prog_load)
@@ -230,6 +387,15 @@ struct ie_link_info {
 #define IE_IOC_GET_NEXT_ID	_IOWR(IE_IOC_MAGIC, 0x04, struct ie_get_next_id)
 #define IE_IOC_PROG_INFO	_IOWR(IE_IOC_MAGIC, 0x05, struct ie_prog_info)
 #define IE_IOC_LINK_INFO	_IOWR(IE_IOC_MAGIC, 0x06, struct ie_link_info)
+#define IE_IOC_MAP_CREATE	_IOWR(IE_IOC_MAGIC, 0x07, struct ie_map_create)
+#define IE_IOC_MAP_GET_FD_BY_ID	_IOW(IE_IOC_MAGIC, 0x08, struct ie_map_get_fd)
+#define IE_IOC_MAP_INFO		_IOWR(IE_IOC_MAGIC, 0x09, struct ie_map_info)
+/* on a map fd */
+#define IE_IOC_MAP_LOOKUP	_IOWR(IE_IOC_MAGIC, 0x20, struct ie_map_elem)
+#define IE_IOC_MAP_UPDATE	_IOW(IE_IOC_MAGIC, 0x21, struct ie_map_elem)
+#define IE_IOC_MAP_DELETE	_IOW(IE_IOC_MAGIC, 0x22, struct ie_map_elem)
+#define IE_IOC_MAP_GET_NEXT_KEY	_IOWR(IE_IOC_MAGIC, 0x23, struct ie_map_elem)
+#define IE_IOC_MAP_DUMP		_IOWR(IE_IOC_MAGIC, 0x24, struct ie_map_batch)
 
 /*
  * Trace lines printed by extensions (ie_trace_printk) are read with read(2) on
@@ -246,6 +412,7 @@ struct ie_link_info {
 #define IE_MAX_ENTRIES		64
 #define IE_MAX_RELOCS		(1U << 20)
 #define IE_MAX_IMPORTS		256
+#define IE_MAX_MAPS		64	/* maps one program may use */
 
 /* Context passed to a tracepoint program: the tracepoint's arguments. */
 struct ie_tp_ctx {
