@@ -29,6 +29,13 @@
 #define fd_file(f)	((f).file)
 #endif
 
+/* 6.3 made vma->vm_flags read-only behind vm_flags_set()/vm_flags_clear(). */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
+#define ie_vm_flags_clear(vma, flags)	vm_flags_clear(vma, flags)
+#else
+#define ie_vm_flags_clear(vma, flags)	((vma)->vm_flags &= ~(flags))
+#endif
+
 /* Indirect-branch tracking: entry points must start with endbr64 (6.2+, x86 only). */
 #define IE_HAVE_IBT		IS_ENABLED(CONFIG_X86_KERNEL_IBT)
 

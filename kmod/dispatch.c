@@ -15,6 +15,7 @@
 #include <linux/sched/clock.h>
 
 #include "innerext_int.h"
+#include "helpers.h"
 
 struct ie_run_rec {
 	struct ie_prog *prog;
@@ -45,6 +46,7 @@ u64 notrace ie_dispatch(struct ie_link *link, void *ctx)
 	barrier();
 	ret = link->fn(ctx);
 	barrier();
+	ie_ringbuf_run_end();
 	delta = sched_clock() - rec->start_ns;
 	stats->run_cnt++;
 	stats->run_time_ns += delta;

@@ -7,6 +7,8 @@
 #ifndef IE_HELPERS_H
 #define IE_HELPERS_H
 
+#include <linux/compiler.h>
+#include <linux/percpu.h>
 #include <linux/types.h>
 
 /* helpers_trace.c */
@@ -26,5 +28,31 @@ long ie_probe_read_kernel_str(void *dst, u32 size, const void *src);
 long ie_probe_read_user_str(void *dst, u32 size, const void *src);
 /* Copy a NUL-terminated string from any address without faulting; used by %s too. */
 long ie_read_str_nofault(char *dst, u32 size, unsigned long src, bool user);
+
+/* helpers_map.c */
+void *ie_map_lookup_elem(void *def, const void *key);
+long ie_map_update_elem(void *def, const void *key, const void *value, u64 flags);
+long ie_map_delete_elem(void *def, const void *key);
+
+/* helpers_ringbuf.c */
+void *ie_ringbuf_reserve(void *ringbuf, u64 size, u64 flags);
+void ie_ringbuf_submit(void *data, u64 flags);
+void ie_ringbuf_discard(void *data, u64 flags);
+long ie_ringbuf_output(void *ringbuf, void *data, u64 size, u64 flags);
+
+/*
+ * Reservations the extension running on this CPU still holds. The dispatcher
+ * calls ie_ringbuf_run_end() when an extension returns (before it stops being
+ * the CPU's current program): leftovers are discarded, so a forgotten submit
+ * cannot stall a ring.
+ */
+DECLARE_PER_CPU(unsigned int, ie_ringbuf_nr_held);
+void ie_ringbuf_release_held(void);
+
+static inline void ie_ringbuf_run_end(void)
+{
+	if (unlikely(this_cpu_read(ie_ringbuf_nr_held)))
+		ie_ringbuf_release_held();
+}
 
 #endif /* IE_HELPERS_H */

@@ -168,6 +168,34 @@ static int ie_check_relocs(const struct ie_image_view *v, struct ie_log *log)
 	return 0;
 }
 
+static int ie_check_maps(const struct ie_image_view *v, struct ie_log *log)
+{
+	const struct ie_image_hdr *h = v->hdr;
+	__u32 i, j;
+
+	for (i = 0; i < h->nr_maps; i++) {
+		const struct ie_image_map *m = &v->maps[i];
+
+		if (!ie_name_valid(m->name, IE_NAME_LEN, ".-")) {
+			ie_log(log, "map #%u: name is empty, unterminated or not [A-Za-z0-9_.-]", i);
+			return -EINVAL;
+		}
+		if (m->def_off % 4 || (__u64)m->def_off + sizeof(struct ie_map_def) > h->data_size) {
+			ie_log(log, "map '%s': definition at data offset %u is outside data (%u bytes) or misaligned",
+			       m->name, m->def_off, h->data_size);
+			return -EINVAL;
+		}
+		for (j = 0; j < i; j++) {
+			if (!strcmp(v->maps[j].name, m->name) ||
+			    v->maps[j].def_off == m->def_off) {
+				ie_log(log, "map '%s' is declared twice", m->name);
+				return -EINVAL;
+			}
+		}
+	}
+	return 0;
+}
+
 static int ie_check_names(const struct ie_image_view *v, unsigned int check_flags,
 			  struct ie_log *log)
 {
@@ -215,7 +243,7 @@ int ie_image_check(const void *img, size_t size, unsigned int check_flags,
 		   struct ie_log *log, struct ie_image_view *view)
 {
 	const struct ie_image_hdr *h = img;
-	struct ie_region regions[5];
+	struct ie_region regions[6];
 	int err;
 
 	if (size > IE_MAX_IMAGE_SIZE) {
@@ -266,9 +294,11 @@ int ie_image_check(const void *img, size_t size, unsigned int check_flags,
 		ie_log(log, "image: %u entries (1..%u allowed)", h->nr_entries, IE_MAX_ENTRIES);
 		return -EINVAL;
 	}
-	if (h->nr_relocs > IE_MAX_RELOCS || h->nr_imports > IE_MAX_IMPORTS) {
-		ie_log(log, "image: %u relocs / %u imports (limits %u / %u)",
-		       h->nr_relocs, h->nr_imports, IE_MAX_RELOCS, IE_MAX_IMPORTS);
+	if (h->nr_relocs > IE_MAX_RELOCS || h->nr_imports > IE_MAX_IMPORTS ||
+	    h->nr_maps > IE_MAX_MAPS) {
+		ie_log(log, "image: %u relocs / %u imports / %u maps (limits %u / %u / %u)",
+		       h->nr_relocs, h->nr_imports, h->nr_maps, IE_MAX_RELOCS, IE_MAX_IMPORTS,
+		       IE_MAX_MAPS);
 		return -EINVAL;
 	}
 
@@ -280,7 +310,9 @@ int ie_image_check(const void *img, size_t size, unsigned int check_flags,
 		(__u64)h->nr_imports * sizeof(struct ie_image_import) };
 	regions[4] = (struct ie_region){ "entries", h->entries_off,
 		(__u64)h->nr_entries * sizeof(struct ie_image_entry) };
-	err = ie_check_regions(regions, 5, h->hdr_size, size, log);
+	regions[5] = (struct ie_region){ "maps", h->maps_off,
+		(__u64)h->nr_maps * sizeof(struct ie_image_map) };
+	err = ie_check_regions(regions, 6, h->hdr_size, size, log);
 	if (err)
 		return err;
 
@@ -290,8 +322,12 @@ int ie_image_check(const void *img, size_t size, unsigned int check_flags,
 	view->relocs = (const void *)((const __u8 *)img + h->relocs_off);
 	view->imports = (const void *)((const __u8 *)img + h->imports_off);
 	view->entries = (const void *)((const __u8 *)img + h->entries_off);
+	view->maps = (const void *)((const __u8 *)img + h->maps_off);
 
 	err = ie_check_relocs(view, log);
+	if (err)
+		return err;
+	err = ie_check_maps(view, log);
 	if (err)
 		return err;
 	return ie_check_names(view, check_flags, log);

@@ -18,6 +18,7 @@ struct ie_image_view {
 	const struct ie_image_reloc *relocs;
 	const struct ie_image_import *imports;
 	const struct ie_image_entry *entries;
+	const struct ie_image_map *maps;
 };
 
 #define IE_IMAGE_F_REQUIRE_ENDBR	(1U << 0)	/* entries must start with endbr64 */

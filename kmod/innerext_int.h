@@ -42,12 +42,16 @@ struct ie_prog {
 	u32 nr_entries;
 	struct ie_prog_entry *entries;
 	struct ie_prog_stats __percpu *stats;
+	struct ie_map **maps;	/* bound at load, in the image's map order */
+	u32 nr_maps;
 	atomic_t nr_links;
 	pid_t owner_pid;
 	u64 load_time_ns;
 };
 
 struct ie_link;
+struct ie_map;
+struct ie_image_map;
 
 struct ie_hook_ops {
 	const char *name;
@@ -87,6 +91,14 @@ struct ie_prog *ie_prog_get_id(u32 id);
 void ie_prog_put(struct ie_prog *prog);
 int ie_prog_next_id(u32 start, u32 *next);
 u32 ie_prog_count(void);
+
+/* map.c: maps as the program sees them */
+int ie_prog_bind_maps(struct ie_prog *prog, const struct ie_image_map *decl, u32 nr,
+		      const u32 __user *ufds, u32 nr_fds, struct ie_log *log);
+void ie_prog_unbind_maps(struct ie_prog *prog);
+u32 ie_prog_map_id(const struct ie_prog *prog, u32 i);
+int ie_maps_init(void);
+void ie_maps_exit(void);
 
 /* link.c */
 long ie_cmd_link_create(void __user *uarg, size_t usize);

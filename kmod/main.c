@@ -16,6 +16,7 @@
 
 #include "innerext_int.h"
 #include "arena.h"
+#include "map.h"
 
 int ie_copy_args(void *karg, size_t ksize, const void __user *uarg, size_t usize)
 {
@@ -42,7 +43,7 @@ static long ie_cmd_get_version(void __user *uarg, size_t usize)
 	v.size = sizeof(v);
 	v.abi_version = INNEREXT_ABI_VERSION;
 	v.features = IE_FEAT_KPROBE | IE_FEAT_TRACEPOINT | IE_FEAT_SYSCALL_FILTER |
-		     IE_FEAT_TRACE_READ;
+		     IE_FEAT_TRACE_READ | IE_FEAT_MAPS;
 	v.max_image_size = IE_MAX_IMAGE_SIZE;
 	v.max_entries = IE_MAX_ENTRIES;
 	ie_arena_usage(&v.text_arena_size, &v.text_arena_free,
@@ -71,6 +72,9 @@ static long ie_cmd_get_next_id(void __user *uarg, size_t usize)
 	case IE_OBJ_LINK:
 		err = ie_link_next_id(a.start_id, &a.next_id);
 		break;
+	case IE_OBJ_MAP:
+		err = ie_map_next_id(a.start_id, &a.next_id);
+		break;
 	default:
 		return -EINVAL;
 	}
@@ -96,6 +100,9 @@ static const struct ie_cmd ie_cmds[] = {
 	{ IE_IOC_GET_NEXT_ID,	true,	ie_cmd_get_next_id },
 	{ IE_IOC_PROG_INFO,	true,	ie_cmd_prog_info },
 	{ IE_IOC_LINK_INFO,	true,	ie_cmd_link_info },
+	{ IE_IOC_MAP_CREATE,	true,	ie_cmd_map_create },
+	{ IE_IOC_MAP_GET_FD_BY_ID, true, ie_cmd_map_get_fd },
+	{ IE_IOC_MAP_INFO,	true,	ie_cmd_map_info },
 };
 
 static long ie_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
@@ -142,12 +149,17 @@ static int __init ie_init(void)
 	err = ie_trace_init();
 	if (err)
 		goto err_arena;
-	err = misc_register(&ie_miscdev);
+	err = ie_maps_init();
 	if (err)
 		goto err_trace;
+	err = misc_register(&ie_miscdev);
+	if (err)
+		goto err_maps;
 	pr_info(IE_PR_PREFIX "ready: /dev/innerext, ABI %u\n", INNEREXT_ABI_VERSION);
 	return 0;
 
+err_maps:
+	ie_maps_exit();
 err_trace:
 	ie_trace_exit();
 err_arena:
@@ -159,8 +171,9 @@ static void __exit ie_exit(void)
 {
 	misc_deregister(&ie_miscdev);
 	ie_links_exit();
+	ie_maps_exit();
 	/* every fd pins the module and persistent links are gone: nothing may remain */
-	WARN_ON(ie_prog_count() || ie_link_count());
+	WARN_ON(ie_prog_count() || ie_link_count() || ie_map_count());
 	ie_trace_exit();
 	ie_arena_exit();
 	pr_info(IE_PR_PREFIX "unloaded\n");

@@ -25,6 +25,7 @@ static void ie_prog_free(struct ie_prog *prog)
 {
 	if (prog->text)
 		ie_text_free(prog->text, prog->text_alloc);
+	ie_prog_unbind_maps(prog);
 	if (prog->data)
 		ie_data_free(prog->data, prog->data_alloc);
 	free_percpu(prog->stats);
@@ -187,7 +188,7 @@ static int ie_prog_check_attr(const struct ie_prog_load *attr, struct ie_log *lo
 		ie_log(log, "prog_load: unknown flags 0x%x", attr->flags);
 		return -EINVAL;
 	}
-	if (attr->pad || memchr_inv(attr->reserved, 0, sizeof(attr->reserved))) {
+	if (attr->pad || attr->pad2 || memchr_inv(attr->reserved, 0, sizeof(attr->reserved))) {
 		ie_log(log, "prog_load: reserved fields must be 0");
 		return -EINVAL;
 	}
@@ -259,6 +260,9 @@ static struct ie_prog *ie_prog_build(const struct ie_prog_load *attr, struct ie_
 	prog->load_time_ns = ktime_get_boot_fast_ns();
 
 	err = ie_prog_place(prog, &v, imports, log);
+	if (!err)
+		err = ie_prog_bind_maps(prog, v.maps, v.hdr->nr_maps,
+					u64_to_user_ptr(attr->map_fds), attr->nr_map_fds, log);
 out:
 	kfree(imports);
 	kvfree(img);
@@ -309,17 +313,27 @@ long ie_cmd_prog_info(void __user *uarg, size_t usize)
 {
 	struct ie_prog_info info;
 	struct ie_prog *prog;
+	u32 id, i, room;
+	u64 map_ids;
 	int cpu, err;
-	u32 id;
 
 	err = ie_copy_args(&info, sizeof(info), uarg, usize);
 	if (err)
 		return err;
+	if (info.pad || (!info.map_ids && info.nr_map_ids))
+		return -EINVAL;
 	id = info.id;
+	map_ids = info.map_ids;
+	room = info.nr_map_ids;
 	prog = ie_prog_get_id(id);
 	if (!prog)
 		return -ENOENT;
+	for (i = 0; i < min(room, prog->nr_maps) && !err; i++)
+		if (put_user(ie_prog_map_id(prog, i), (u32 __user *)u64_to_user_ptr(map_ids) + i))
+			err = -EFAULT;
 	memset(&info, 0, sizeof(info));
+	info.map_ids = map_ids;
+	info.nr_map_ids = prog->nr_maps;
 	info.size = sizeof(info);
 	info.id = id;
 	strscpy(info.name, prog->name, IE_NAME_LEN);
@@ -338,6 +352,8 @@ long ie_cmd_prog_info(void __user *uarg, size_t usize)
 	info.owner_pid = prog->owner_pid;
 	info.refcnt = refcount_read(&prog->ref) - 1;	/* not counting ours */
 	ie_prog_put(prog);
+	if (err)
+		return err;
 	if (copy_to_user(uarg, &info, min(usize, sizeof(info))))
 		return -EFAULT;
 	return 0;

@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Ring buffer helpers for extensions: reserve + submit/discard, and output
+ * (reserve, copy, submit). The ring argument is the extension's own struct
+ * ie_map_def (IE_RINGBUF() in the SDK); ie_map_from_def() turns it into the
+ * map bound at load.
+ *
+ * There is no verifier to prove that every reservation is released exactly
+ * once, so the module tracks them: each CPU keeps the records the extension
+ * running on it has reserved and not yet submitted or discarded (extensions
+ * never nest on a CPU, see dispatch.c). Submit and discard accept only a
+ * pointer from that table, so a stale, doubled or wild pointer is refused
+ * (and reported in the trace buffer) instead of corrupting a ring, and when
+ * the extension returns the dispatcher discards whatever it still holds: a
+ * forgotten reservation costs one record, never a stalled ring.
+ */
+#include <linux/errno.h>
+#include <linux/kernel.h>
+#include <linux/percpu.h>
+#include <linux/uaccess.h>
+
+#include "innerext_int.h"
+#include "helpers.h"
+#include "map.h"
+#include "ringbuf.h"
+
+/* Records one invocation may hold at once (reserved, not yet submitted). */
+#define IE_RB_MAX_HELD	16
+
+struct ie_rb_held {
+	void *sample[IE_RB_MAX_HELD];
+	struct ie_map *map[IE_RB_MAX_HELD];
+	u32 size[IE_RB_MAX_HELD];
+};
+
+DEFINE_PER_CPU(unsigned int, ie_ringbuf_nr_held);
+static DEFINE_PER_CPU(struct ie_rb_held, ie_rb_held);
+
+#define IE_RB_NOT_HELD	": not a record reserved by this invocation (ignored)"
+
+/* A line in the trace buffer (`extctl trace`): safe in any context, unlike printk. */
+static void ie_rb_complain(const char *msg)
+{
+	struct ie_prog *prog = ie_current_prog();
+
+	ie_trace_emit(prog ? prog->name : "?", msg);
+}
+
+static struct ie_map *ie_rb_map(void *def)
+{
+	struct ie_map *map = ie_map_from_def(def);
+
+	return map && map->type == IE_MAP_RINGBUF ? map : NULL;
+}
+
+void *ie_ringbuf_reserve(void *ringbuf, u64 size, u64 flags)
+{
+	unsigned int nr = this_cpu_read(ie_ringbuf_nr_held);
+	struct ie_rb_held *held;
+	struct ie_map *map;
+	void *sample;
+	int err;
+
+	if (unlikely(flags))
+		return NULL;
+	map = ie_rb_map(ringbuf);
+	if (unlikely(!map))
+		return NULL;
+	if (unlikely(nr >= IE_RB_MAX_HELD)) {
+		ie_rb_complain("ie_ringbuf_reserve: too many records reserved and not submitted");
+		return NULL;
+	}
+	sample = ie_ringbuf_reserve_rec(map, size, &err);
+	if (!sample)
+		return NULL;
+	held = this_cpu_ptr(&ie_rb_held);
+	held->sample[nr] = sample;
+	held->map[nr] = map;
+	held->size[nr] = size;
+	this_cpu_write(ie_ringbuf_nr_held, nr + 1);
+	return sample;
+}
+
+/* Take @data out of this CPU's table and commit it; false if it was not there. */
+static bool ie_rb_release(void *data, bool discard)
+{
+	unsigned int i, nr = this_cpu_read(ie_ringbuf_nr_held);
+	struct ie_rb_held *held = this_cpu_ptr(&ie_rb_held);
+	struct ie_map *map;
+	u32 size;
+
+	for (i = nr; i-- > 0;)
+		if (held->sample[i] == data)
+			break;
+	if (i >= nr)
+		return false;
+	map = held->map[i];
+	size = held->size[i];
+	held->sample[i] = held->sample[nr - 1];
+	held->map[i] = held->map[nr - 1];
+	held->size[i] = held->size[nr - 1];
+	this_cpu_write(ie_ringbuf_nr_held, nr - 1);
+	if (!ie_ringbuf_commit_rec(map, data, size, discard))
+		ie_rb_complain("ie_ringbuf: a record's header was overwritten: record discarded");
+	return true;
+}
+
+void ie_ringbuf_submit(void *data, u64 flags)
+{
+	/* unknown flags: refuse to publish, but still release the reservation */
+	if (!ie_rb_release(data, flags != 0))
+		ie_rb_complain("ie_ringbuf_submit" IE_RB_NOT_HELD);
+	else if (flags)
+		ie_rb_complain("ie_ringbuf_submit: unknown flags: record discarded");
+}
+
+void ie_ringbuf_discard(void *data, u64 flags)
+{
+	if (!ie_rb_release(data, true))
+		ie_rb_complain("ie_ringbuf_discard" IE_RB_NOT_HELD);
+}
+
+long ie_ringbuf_output(void *ringbuf, void *data, u64 size, u64 flags)
+{
+	struct ie_map *map;
+	void *sample;
+	int err;
+
+	if (unlikely(flags))
+		return -EINVAL;
+	map = ie_rb_map(ringbuf);
+	if (unlikely(!map))
+		return -EINVAL;
+	sample = ie_ringbuf_reserve_rec(map, size, &err);
+	if (!sample)
+		return err;
+	/* @data is the extension's pointer: a bad one must not oops the kernel */
+	if (copy_from_kernel_nofault(sample, data, size)) {
+		ie_ringbuf_commit_rec(map, sample, size, true);
+		return -EFAULT;
+	}
+	ie_ringbuf_commit_rec(map, sample, size, false);
+	return 0;
+}
+
+/* From the dispatcher, when an extension returns still holding reservations. */
+void ie_ringbuf_release_held(void)
+{
+	unsigned int i, nr = this_cpu_read(ie_ringbuf_nr_held);
+	struct ie_rb_held *held = this_cpu_ptr(&ie_rb_held);
+	char msg[96];
+
+	for (i = 0; i < nr; i++)
+		ie_ringbuf_commit_rec(held->map[i], held->sample[i], held->size[i], true);
+	this_cpu_write(ie_ringbuf_nr_held, 0);
+	snprintf(msg, sizeof(msg),
+		 "ie_ringbuf: %u reserved record%s neither submitted nor discarded: discarded",
+		 nr, nr == 1 ? " was" : "s were");
+	ie_rb_complain(msg);
+}
