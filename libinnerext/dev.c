@@ -12,7 +12,7 @@
 
 #include "libinnerext_internal.h"
 
-static int ie_ioctl(int fd, unsigned long cmd, void *arg)
+int ie_ioctl(int fd, unsigned long cmd, void *arg)
 {
 	int ret;
 
@@ -83,6 +83,25 @@ int innerext_link_get_info_by_id(int dev_fd, __u32 id, struct ie_link_info *info
 	return err < 0 ? err : 0;
 }
 
+int innerext_prog_get_map_ids(int dev_fd, __u32 prog_id, __u32 *map_ids, __u32 *nr_map_ids)
+{
+	struct ie_prog_info info;
+	int err;
+
+	if (!nr_map_ids || (*nr_map_ids && !map_ids))
+		return -EINVAL;
+	memset(&info, 0, sizeof(info));
+	info.size = sizeof(info);
+	info.id = prog_id;
+	info.map_ids = ie_ptr_to_u64(*nr_map_ids ? map_ids : NULL);
+	info.nr_map_ids = *nr_map_ids;
+	err = ie_ioctl(dev_fd, IE_IOC_PROG_INFO, &info);
+	if (err < 0)
+		return err;
+	*nr_map_ids = info.nr_map_ids;
+	return 0;
+}
+
 int innerext_link_detach_id(int dev_fd, __u32 link_id)
 {
 	struct ie_link_detach attr;
@@ -98,12 +117,29 @@ int innerext_link_detach_id(int dev_fd, __u32 link_id)
 int innerext_prog_load(int dev_fd, const char *name, const void *image, size_t image_size,
 		       char *log_buf, size_t log_size, __u32 *prog_id)
 {
+	return innerext_prog_load_maps(dev_fd, name, image, image_size, NULL, 0,
+				       log_buf, log_size, prog_id);
+}
+
+int innerext_prog_load_maps(int dev_fd, const char *name, const void *image, size_t image_size,
+			    const int *map_fds, __u32 nr_map_fds,
+			    char *log_buf, size_t log_size, __u32 *prog_id)
+{
+	__u32 fds[IE_MAX_MAPS];
 	struct ie_prog_load attr;
+	__u32 i;
 	int fd;
 
 	if (!name || strlen(name) >= IE_NAME_LEN || !image || !image_size ||
-	    (log_size && !log_buf))
+	    (log_size && !log_buf) || (nr_map_fds && !map_fds))
 		return -EINVAL;
+	if (nr_map_fds > IE_MAX_MAPS)
+		return -E2BIG;
+	for (i = 0; i < nr_map_fds; i++) {
+		if (map_fds[i] < 0)
+			return -EBADF;
+		fds[i] = (__u32)map_fds[i];
+	}
 	if (image_size > UINT32_MAX)
 		return -E2BIG;
 	if (log_size > IE_LOG_MAX)
@@ -118,6 +154,8 @@ int innerext_prog_load(int dev_fd, const char *name, const void *image, size_t i
 	attr.log_size = (__u32)log_size;
 	attr.log_buf = ie_ptr_to_u64(log_size ? log_buf : NULL);
 	strcpy(attr.name, name);
+	attr.map_fds = ie_ptr_to_u64(nr_map_fds ? fds : NULL);
+	attr.nr_map_fds = nr_map_fds;
 
 	fd = ie_ioctl(dev_fd, IE_IOC_PROG_LOAD, &attr);
 	if (log_size)

@@ -3,10 +3,13 @@
  * ELF relocatable object (x86-64, built with the SDK flags) -> innerext image.
  *
  * Sections:  SHF_ALLOC|SHF_EXECINSTR        -> text (concatenated, sh_addralign honoured)
- *            other SHF_ALLOC PROGBITS          -> data
+ *            other SHF_ALLOC PROGBITS          -> data (".maps" too: the module writes
+ *                                                 each definition's slot there)
  *            SHF_ALLOC NOBITS (.bss*)          -> after data, zero-filled (data_mem_size)
- *            notes, .eh_frame, ".maps", "license" and non-alloc sections are not loaded.
+ *            notes, .eh_frame, "license" and non-alloc sections are not loaded.
  * Entries:   GLOBAL STT_FUNC in an exec section other than .text / .text.*
+ * Maps:      each GLOBAL or LOCAL STT_OBJECT in ".maps": a struct ie_map_def (IE_MAP()),
+ *            checked here and listed in the image's maps table, ordered by offset.
  * Relocs:    R_X86_64_64, PC32, PLT32, 32S; everything else is refused with a reason.
  *
  * Every refusal names the file and, where there is one, the section and symbol.
@@ -45,7 +48,7 @@
 
 enum sec_kind {
 	SK_IGNORE = 0,	/* not allocated at run time: debug, .comment, symtab, rela, ... */
-	SK_SKIPPED,	/* allocated in a linked binary, but not loaded: notes, .eh_frame, .maps */
+	SK_SKIPPED,	/* allocated in a linked binary, but not loaded: notes, .eh_frame */
 	SK_TEXT,
 	SK_DATA,
 	SK_BSS,
@@ -74,6 +77,7 @@ struct reader {
 	Elf_Data *syms_shndx;	/* SHT_SYMTAB_SHNDX, for > 65279 sections */
 	size_t text_align;
 	size_t data_align;
+	size_t maps_idx;	/* the ".maps" section, 0 if none */
 	struct ie_img img;
 };
 
@@ -320,9 +324,17 @@ static int scan_sections(struct reader *r)
 		if (!(sh->sh_flags & SHF_ALLOC))
 			continue;	/* SK_IGNORE: debug info, .comment, relocations, ... */
 
+		if (!strcmp(s->name, ".maps")) {
+			if (sh->sh_type != SHT_PROGBITS || !(sh->sh_flags & SHF_WRITE) ||
+			    (sh->sh_flags & (SHF_EXECINSTR | SHF_TLS))) {
+				pr_warn("%s: section '.maps' must be writable data (SHF_ALLOC|SHF_WRITE, PROGBITS): declare maps with IE_MAP() and not const\n",
+					r->path);
+				return -EINVAL;
+			}
+			r->maps_idx = i;
+		}
 		if (sh->sh_type == SHT_NOTE || sh->sh_type == SHT_X86_64_UNWIND ||
-		    !strcmp(s->name, ".eh_frame") || !strcmp(s->name, ".maps") ||
-		    !strcmp(s->name, "license")) {
+		    !strcmp(s->name, ".eh_frame") || !strcmp(s->name, "license")) {
 			s->kind = SK_SKIPPED;
 			pr_debug("%s: section '%s' is not loaded\n", r->path, s->name);
 			continue;
@@ -642,6 +654,166 @@ static int collect_entries(struct reader *r)
 	return 0;
 }
 
+/* What the module would refuse in a definition, said with the file and map names. */
+static int check_map_def(struct reader *r, const char *name, const struct ie_map_def *d)
+{
+	if (d->type < 1 || d->type > IE_MAP_TYPE_MAX) {
+		pr_warn("%s: map '%s' has unknown type %u (known: IE_MAP_ARRAY .. IE_MAP_RINGBUF, 1..%d)\n",
+			r->path, name, d->type, IE_MAP_TYPE_MAX);
+		return -EINVAL;
+	}
+	if (d->map_flags) {
+		pr_warn("%s: map '%s' has flags %#x: no map flags are defined, use 0\n",
+			r->path, name, d->map_flags);
+		return -EINVAL;
+	}
+	if (d->slot) {
+		pr_warn("%s: map '%s': slot is %u; it is set by the module and must be 0 in the object\n",
+			r->path, name, d->slot);
+		return -EINVAL;
+	}
+	if (d->type == IE_MAP_RINGBUF) {
+		if (d->key_size || d->value_size) {
+			pr_warn("%s: ring buffer '%s' has key size %u and value size %u: ring buffers have neither (use IE_RINGBUF())\n",
+				r->path, name, d->key_size, d->value_size);
+			return -EINVAL;
+		}
+		if (d->max_entries < 4096 || (d->max_entries & (d->max_entries - 1))) {
+			pr_warn("%s: ring buffer '%s' is %u bytes: the size must be a power of 2 of at least 4096\n",
+				r->path, name, d->max_entries);
+			return -EINVAL;
+		}
+		return 0;
+	}
+	if (!d->key_size || d->key_size > IE_MAP_MAX_KEY_SIZE) {
+		pr_warn("%s: map '%s' (%s) has key size %u: 1 to %u bytes allowed\n",
+			r->path, name, innerext_map_type_name(d->type), d->key_size, IE_MAP_MAX_KEY_SIZE);
+		return -EINVAL;
+	}
+	if ((d->type == IE_MAP_ARRAY || d->type == IE_MAP_PERCPU_ARRAY) && d->key_size != 4) {
+		pr_warn("%s: map '%s' (%s) has key size %u: array keys are __u32 indexes (4 bytes)\n",
+			r->path, name, innerext_map_type_name(d->type), d->key_size);
+		return -EINVAL;
+	}
+	if (!d->value_size || d->value_size > IE_MAP_MAX_VALUE_SIZE) {
+		pr_warn("%s: map '%s' (%s) has value size %u: 1 to %u bytes allowed\n",
+			r->path, name, innerext_map_type_name(d->type), d->value_size, IE_MAP_MAX_VALUE_SIZE);
+		return -EINVAL;
+	}
+	if (!d->max_entries) {
+		pr_warn("%s: map '%s' (%s) has max_entries 0: at least 1 is needed\n",
+			r->path, name, innerext_map_type_name(d->type));
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int cmp_map(const void *a, const void *b)
+{
+	const struct ie_image_map *x = a, *y = b;
+
+	return x->def_off < y->def_off ? -1 : x->def_off > y->def_off;
+}
+
+/* Every object in ".maps" is a map definition; list them in the image. */
+static int collect_maps(struct reader *r)
+{
+	struct ie_img *img = &r->img;
+	struct sec *ms;
+	struct sym s;
+	size_t i, j;
+	int err;
+
+	if (!r->maps_idx)
+		return 0;
+	ms = &r->secs[r->maps_idx];
+	for (i = 1; i < r->nr_syms; i++) {
+		struct ie_image_map m;
+		struct ie_map_def def;
+		unsigned int type;
+
+		err = get_sym(r, i, &s);
+		if (err)
+			return err;
+		if (s.shndx != r->maps_idx || is_special_shndx(&s))
+			continue;
+		type = GELF_ST_TYPE(s.sym.st_info);
+		if (type == STT_SECTION || type == STT_FILE)
+			continue;
+		if (type != STT_OBJECT ||
+		    (GELF_ST_BIND(s.sym.st_info) != STB_GLOBAL &&
+		     GELF_ST_BIND(s.sym.st_info) != STB_LOCAL)) {
+			if (!s.sym.st_size)
+				continue;	/* a label, e.g. from assembly */
+			pr_warn("%s: symbol '%s' in '.maps' is not a plain variable: declare maps with IE_MAP()\n",
+				r->path, s.name);
+			return -EINVAL;
+		}
+		if (s.sym.st_size != sizeof(struct ie_map_def)) {
+			pr_warn("%s: '%s' in '.maps' is %llu bytes, not a map definition (struct ie_map_def, %zu bytes): declare maps with IE_MAP() or IE_RINGBUF()\n",
+				r->path, s.name, (unsigned long long)s.sym.st_size,
+				sizeof(struct ie_map_def));
+			return -EINVAL;
+		}
+		if (s.sym.st_value > ms->shdr.sh_size ||
+		    ms->shdr.sh_size - s.sym.st_value < sizeof(def)) {
+			pr_warn("%s: map '%s' lies outside section '.maps'\n", r->path, s.name);
+			return -EINVAL;
+		}
+		if ((ms->base + s.sym.st_value) % 4) {
+			pr_warn("%s: map '%s' is not 4-byte aligned in '.maps'\n", r->path, s.name);
+			return -EINVAL;
+		}
+		if (!s.name[0] || strlen(s.name) >= IE_NAME_LEN) {
+			pr_warn("%s: map name '%s' is %s: 1 to %d characters\n", r->path, s.name,
+				s.name[0] ? "too long" : "empty", IE_NAME_LEN - 1);
+			return s.name[0] ? -ENAMETOOLONG : -EINVAL;
+		}
+		if (strspn(s.name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") !=
+		    strlen(s.name)) {
+			pr_warn("%s: map name '%s' may only contain [A-Za-z0-9_.-]\n", r->path, s.name);
+			return -EINVAL;
+		}
+		memcpy(&def, img->data + ms->base + s.sym.st_value, sizeof(def));
+		err = check_map_def(r, s.name, &def);
+		if (err)
+			return err;
+		for (j = 0; j < img->nr_maps; j++) {
+			if (!strcmp(img->maps[j].name, s.name)) {
+				pr_warn("%s: two maps are named '%s' (static maps of several sources linked together?): map names must be unique in an object\n",
+					r->path, s.name);
+				return -EINVAL;
+			}
+			if (img->maps[j].def_off == ms->base + s.sym.st_value) {
+				pr_warn("%s: maps '%s' and '%s' are the same definition (an alias): declare each map once\n",
+					r->path, img->maps[j].name, s.name);
+				return -EINVAL;
+			}
+		}
+		memset(&m, 0, sizeof(m));
+		strcpy(m.name, s.name);
+		m.def_off = (__u32)(ms->base + s.sym.st_value);
+		m.type = def.type;
+		m.key_size = def.key_size;
+		m.value_size = def.value_size;
+		m.max_entries = def.max_entries;
+		m.map_flags = def.map_flags;
+		err = ie_img_add_map(img, &m);
+		if (err == -E2BIG) {
+			pr_warn("%s: more than %d maps ('%s' is one too many)\n", r->path,
+				IE_MAX_MAPS, s.name);
+			return err;
+		}
+		if (err)
+			return err;
+		pr_debug("%s: map '%s' (%s, key %u, value %u, max_entries %u) at data+%#x\n",
+			 r->path, m.name, innerext_map_type_name(m.type), m.key_size, m.value_size,
+			 m.max_entries, m.def_off);
+	}
+	qsort(img->maps, img->nr_maps, sizeof(*img->maps), cmp_map);
+	return 0;
+}
+
 static bool is_pic_reloc(unsigned int type)
 {
 	switch (type) {
@@ -777,12 +949,8 @@ static int do_reloc(struct reader *r, struct sec *ts, const GElf_Rela *rela)
 			out.target_seg = IE_SEG_DATA;
 			break;
 		default:
-			if (!strcmp(ss->name, ".maps"))
-				pr_warn("%s: section '%s' offset %#llx: refers to map '%s' in '.maps': maps are not supported yet\n",
-					r->path, ts->name, off, s.name);
-			else
-				pr_warn("%s: section '%s' offset %#llx: refers to '%s' in section '%s', which is not loaded\n",
-					r->path, ts->name, off, s.name, ss->name);
+			pr_warn("%s: section '%s' offset %#llx: refers to '%s' in section '%s', which is not loaded\n",
+				r->path, ts->name, off, s.name, ss->name);
 			return -EINVAL;
 		}
 		if (s.sym.st_value > ss->shdr.sh_size) {
@@ -820,6 +988,12 @@ static int collect_relocs(struct reader *r)
 		if (ts->kind == SK_BSS) {
 			pr_warn("%s: relocation section '%s' patches '%s', which has no contents\n",
 				r->path, rs->name, ts->name);
+			return -EINVAL;
+		}
+		if (rs->shdr.sh_info == r->maps_idx && r->maps_idx &&
+		    rs->shdr.sh_size >= sizeof(Elf64_Rela)) {
+			pr_warn("%s: relocation section '%s' patches '.maps': map definitions hold numbers only (declare maps with IE_MAP())\n",
+				r->path, rs->name);
 			return -EINVAL;
 		}
 		if (ts->kind != SK_TEXT && ts->kind != SK_DATA) {
@@ -892,6 +1066,8 @@ int ie_elf_to_image(const char *path, void **image, size_t *size)
 	if (!err)
 		err = collect_entries(&r);
 	if (!err)
+		err = collect_maps(&r);
+	if (!err)
 		err = collect_relocs(&r);
 	if (!err) {
 		err = ie_img_serialize(&r.img, image, size);
@@ -900,8 +1076,9 @@ int ie_elf_to_image(const char *path, void **image, size_t *size)
 				IE_MAX_IMAGE_SIZE >> 20);
 	}
 	if (!err)
-		pr_debug("%s: image %zu bytes: %zu programs, %zu relocations, %zu imports\n",
-			 path, *size, r.img.nr_entries, r.img.nr_relocs, r.img.nr_imports);
+		pr_debug("%s: image %zu bytes: %zu programs, %zu relocations, %zu imports, %zu maps\n",
+			 path, *size, r.img.nr_entries, r.img.nr_relocs, r.img.nr_imports,
+			 r.img.nr_maps);
 out:
 	if (r.elf)
 		elf_end(r.elf);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * The image under construction and its serialization into the uapi layout
- * (uapi/linux/innerext.h): hdr, text, data, relocs, imports, entries, each
+ * (uapi/linux/innerext.h): hdr, text, data, relocs, imports, entries, maps, each
  * piece starting on an 8-byte boundary, padding zeroed.
  */
 #include <errno.h>
@@ -20,6 +20,7 @@ void ie_img_free(struct ie_img *img)
 	free(img->relocs);
 	free(img->imports);
 	free(img->entries);
+	free(img->maps);
 	memset(img, 0, sizeof(*img));
 }
 
@@ -91,9 +92,22 @@ int ie_img_add_entry(struct ie_img *img, const struct ie_image_entry *e)
 	return 0;
 }
 
+int ie_img_add_map(struct ie_img *img, const struct ie_image_map *m)
+{
+	int err;
+
+	if (img->nr_maps >= IE_MAX_MAPS)
+		return -E2BIG;
+	err = grow((void **)&img->maps, &img->maps_cap, img->nr_maps + 1, sizeof(*img->maps));
+	if (err)
+		return err;
+	img->maps[img->nr_maps++] = *m;
+	return 0;
+}
+
 int ie_img_serialize(const struct ie_img *img, void **image, size_t *size)
 {
-	size_t text_off, data_off, relocs_off, imports_off, entries_off, total;
+	size_t text_off, data_off, relocs_off, imports_off, entries_off, maps_off, total;
 	struct ie_image_hdr *hdr;
 	__u8 *buf;
 
@@ -102,7 +116,12 @@ int ie_img_serialize(const struct ie_img *img, void **image, size_t *size)
 	relocs_off = IE_ALIGN8(data_off + img->data_size);
 	imports_off = relocs_off + img->nr_relocs * sizeof(struct ie_image_reloc);
 	entries_off = imports_off + img->nr_imports * sizeof(struct ie_image_import);
-	total = entries_off + img->nr_entries * sizeof(struct ie_image_entry);
+	maps_off = IE_ALIGN8(entries_off + img->nr_entries * sizeof(struct ie_image_entry));
+	total = maps_off + img->nr_maps * sizeof(struct ie_image_map);
+	if (!img->nr_maps) {
+		maps_off = 0;
+		total = entries_off + img->nr_entries * sizeof(struct ie_image_entry);
+	}
 
 	if (total > IE_MAX_IMAGE_SIZE || img->data_mem_size > UINT32_MAX)
 		return -E2BIG;
@@ -126,6 +145,8 @@ int ie_img_serialize(const struct ie_img *img, void **image, size_t *size)
 	hdr->nr_imports = (__u32)img->nr_imports;
 	hdr->entries_off = (__u32)entries_off;
 	hdr->nr_entries = (__u32)img->nr_entries;
+	hdr->maps_off = (__u32)maps_off;
+	hdr->nr_maps = (__u32)img->nr_maps;
 
 	if (img->text_size)
 		memcpy(buf + text_off, img->text, img->text_size);
@@ -140,6 +161,8 @@ int ie_img_serialize(const struct ie_img *img, void **image, size_t *size)
 	if (img->nr_entries)
 		memcpy(buf + entries_off, img->entries,
 		       img->nr_entries * sizeof(struct ie_image_entry));
+	if (img->nr_maps)
+		memcpy(buf + maps_off, img->maps, img->nr_maps * sizeof(struct ie_image_map));
 
 	*image = buf;
 	*size = total;

@@ -28,6 +28,9 @@ static inline __u64 ie_ptr_to_u64(const void *p)
 	return (__u64)(uintptr_t)p;
 }
 
+/* ioctl() retried on EINTR: the result, or -errno. */
+int ie_ioctl(int fd, unsigned long cmd, void *arg);
+
 /*
  * libbpf-style opts validation: opts may be NULL; opts->sz must cover at least
  * the size field, and any bytes the caller has beyond what we know must be zero.
@@ -52,6 +55,8 @@ struct ie_img {
 	size_t nr_imports, imports_cap;
 	struct ie_image_entry *entries;
 	size_t nr_entries, entries_cap;
+	struct ie_image_map *maps;
+	size_t nr_maps, maps_cap;
 };
 
 void ie_img_free(struct ie_img *img);
@@ -59,7 +64,9 @@ void ie_img_free(struct ie_img *img);
 int ie_img_import(struct ie_img *img, const char *name);
 int ie_img_add_reloc(struct ie_img *img, const struct ie_image_reloc *r);
 int ie_img_add_entry(struct ie_img *img, const struct ie_image_entry *e);
-/* Lays out the uapi image (hdr, text, data, relocs, imports, entries). */
+/* -E2BIG beyond IE_MAX_MAPS */
+int ie_img_add_map(struct ie_img *img, const struct ie_image_map *m);
+/* Lays out the uapi image (hdr, text, data, relocs, imports, entries, maps). */
 int ie_img_serialize(const struct ie_img *img, void **image, size_t *size);
 
 /* ---- elf_reader.c: ELF relocatable object -> image ---- */
@@ -96,6 +103,14 @@ struct innerext_program {
 	__u32 text_off;
 };
 
+struct innerext_map {
+	struct innerext_object *obj;
+	struct ie_image_map def;	/* from the image's maps table (name NUL-terminated) */
+	int fd;				/* -1 until created at load, or given to reuse_fd */
+	__u32 id;
+	bool reused;			/* fd came from innerext_map__reuse_fd() */
+};
+
 struct innerext_object {
 	char name[IE_NAME_LEN];
 	char *path;
@@ -104,6 +119,8 @@ struct innerext_object {
 	size_t image_size;
 	struct innerext_program *progs;
 	size_t nr_progs;
+	struct innerext_map *maps;
+	size_t nr_maps;
 	int dev_fd;			/* -1 until loaded */
 	int prog_fd;			/* -1 until loaded */
 	__u32 prog_id;
@@ -111,6 +128,12 @@ struct innerext_object {
 	struct btf *vmlinux_btf;	/* lazily loaded for tracepoint arity */
 	bool btf_tried;
 };
+
+/* map.c: the object's maps from its image; create / release them around a load. */
+int ie_object_init_maps(struct innerext_object *obj);
+int ie_object_create_maps(struct innerext_object *obj, int dev_fd);
+/* Close the fds of maps created by load (reused ones stay); all = reused ones too. */
+void ie_object_release_maps(struct innerext_object *obj, bool all);
 
 /* Tracepoint arity from vmlinux BTF (btf_trace_<name>), 0 if unknown. */
 __u32 ie_object_tp_nr_args(struct innerext_object *obj, const char *tp_name);

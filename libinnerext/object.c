@@ -124,6 +124,9 @@ struct innerext_object *innerext_object__open_file(const char *path,
 	err = init_programs(obj);
 	if (err)
 		goto err_out;
+	err = ie_object_init_maps(obj);
+	if (err)
+		goto err_out;
 	return obj;
 
 err_out:
@@ -151,9 +154,11 @@ int innerext_object__load(struct innerext_object *obj)
 {
 	const char *dev_path;
 	char ebuf[IE_STRERR_BUFSZ];
+	int map_fds[IE_MAX_MAPS];
 	__u32 id = 0;
+	size_t i;
 	char *log;
-	int dev_fd, fd;
+	int dev_fd, fd, err;
 
 	if (!obj)
 		return -EINVAL;
@@ -176,8 +181,17 @@ int innerext_object__load(struct innerext_object *obj)
 		close(dev_fd);
 		return -ENOMEM;
 	}
-	fd = innerext_prog_load(dev_fd, obj->name, obj->image, obj->image_size,
-				log, IE_LOAD_LOG_SIZE, &id);
+	/* a refused map is reported by create_maps; the load log stays empty */
+	err = ie_object_create_maps(obj, dev_fd);
+	if (err) {
+		obj->log = log;
+		close(dev_fd);
+		return err;
+	}
+	for (i = 0; i < obj->nr_maps; i++)
+		map_fds[i] = obj->maps[i].fd;
+	fd = innerext_prog_load_maps(dev_fd, obj->name, obj->image, obj->image_size,
+				     map_fds, (__u32)obj->nr_maps, log, IE_LOAD_LOG_SIZE, &id);
 	/* keep only what the kernel wrote */
 	obj->log = realloc(log, strlen(log) + 1);
 	if (!obj->log)
@@ -186,6 +200,7 @@ int innerext_object__load(struct innerext_object *obj)
 		log_tail_trimmed(obj->log);
 		pr_warn("load of '%s' refused: %s%s%s\n", obj->name,
 			ie_strerror(fd, ebuf, sizeof(ebuf)), obj->log[0] ? ": " : "", obj->log);
+		ie_object_release_maps(obj, false);
 		close(dev_fd);
 		return fd;
 	}
@@ -202,11 +217,14 @@ void innerext_object__close(struct innerext_object *obj)
 		return;
 	if (obj->prog_fd >= 0)
 		close(obj->prog_fd);
+	if (obj->maps)
+		ie_object_release_maps(obj, true);
 	if (obj->dev_fd >= 0)
 		close(obj->dev_fd);
 	btf__free(obj->vmlinux_btf);
 	free(obj->log);
 	free(obj->progs);
+	free(obj->maps);
 	free(obj->image);
 	free(obj->dev_path);
 	free(obj->path);

@@ -16,7 +16,7 @@
 #include "main.h"
 
 static const struct extctl_cmd *const commands[] = {
-	&cmd_load, &cmd_list, &cmd_unload, &cmd_trace, &cmd_version,
+	&cmd_load, &cmd_list, &cmd_unload, &cmd_trace, &cmd_events, &cmd_map, &cmd_version,
 };
 #define NR_COMMANDS	(sizeof(commands) / sizeof(commands[0]))
 
@@ -91,7 +91,7 @@ void json_begin(struct extctl *ctx)
 }
 
 /* Checks for commands that talk to the module, each with a one-line fix. */
-static int preflight(void)
+int extctl_preflight(void)
 {
 	cap_flag_value_t admin = CAP_CLEAR;
 	struct stat st;
@@ -229,7 +229,7 @@ int main(int argc, char **argv)
 			return 0;
 		}
 	}
-	if (cmd->needs_dev && preflight())
+	if (cmd->needs_dev && extctl_preflight())
 		return 1;
 	return cmd->run(&ctx, argc, argv);
 }

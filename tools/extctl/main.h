@@ -25,7 +25,8 @@ struct extctl_cmd {
 	bool needs_dev;		/* check CAP_SYS_ADMIN and /dev/innerext first */
 };
 
-extern const struct extctl_cmd cmd_load, cmd_list, cmd_unload, cmd_trace, cmd_version;
+extern const struct extctl_cmd cmd_load, cmd_list, cmd_unload, cmd_trace, cmd_events,
+	cmd_map, cmd_version;
 
 /* "extctl: <message>" on stderr. */
 void p_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -37,6 +38,9 @@ void p_lib_err(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3
 /* Forget any library message captured so far (call before a library call). */
 void lib_msg_clear(void);
 
+/* The checks done before commands with needs_dev (module loaded, CAP_SYS_ADMIN), for
+ * commands that parse their arguments first; prints the reason, returns -1. */
+int extctl_preflight(void);
 /* Open /dev/innerext for a command that passed the preflight checks; prints on error. */
 int extctl_dev_open(void);
 

@@ -144,6 +144,65 @@ void *memcpy(void *dst, const void *src, unsigned long n);
 void *memmove(void *dst, const void *src, unsigned long n);
 int memcmp(const void *a, const void *b, unsigned long n);
 
+/* ---------------------------------------------------------------- maps */
+/*
+ * Maps live in the module; an extension declares them in the ".maps" section
+ * and passes the definition's address to the helpers:
+ *
+ *   IE_MAP(counts, IE_MAP_HASH, __u32, __u64, 1024, 0);
+ *   IE_RINGBUF(events, 64 * 1024);
+ *
+ *   __u64 *v = ie_map_lookup_elem(&counts, &key);
+ *
+ * libinnerext creates each map when the object is loaded (or reuses a map
+ * given with innerext_map__reuse_fd()) and the module binds it to the program.
+ * Types: IE_MAP_ARRAY and IE_MAP_PERCPU_ARRAY (key: __u32 index), IE_MAP_HASH,
+ * IE_MAP_PERCPU_HASH, IE_MAP_LRU_HASH, IE_MAP_RINGBUF (IE_RINGBUF: a power of
+ * 2 of at least 4096 bytes). Element values may be written through the pointer
+ * lookup returns (use __sync_fetch_and_add() & co. where CPUs share them).
+ */
+#define IE_MAP(name, _type, key_type, value_type, _max_entries, _flags)		\
+	struct ie_map_def name SEC(".maps") = {					\
+		.type = (_type),						\
+		.key_size = sizeof(key_type),					\
+		.value_size = sizeof(value_type),				\
+		.max_entries = (_max_entries),					\
+		.map_flags = (_flags),						\
+	}
+
+#define IE_RINGBUF(name, bytes)							\
+	struct ie_map_def name SEC(".maps") = {					\
+		.type = IE_MAP_RINGBUF,						\
+		.max_entries = (bytes),						\
+	}
+
+/* The value stored for @key, or NULL. Valid until the program returns. */
+void *ie_map_lookup_elem(void *map, const void *key);
+/* flags: IE_ANY, IE_NOEXIST (-EEXIST if present), IE_EXIST (-ENOENT if absent).
+ * -E2BIG when a (non-LRU) hash map is full. */
+long ie_map_update_elem(void *map, const void *key, const void *value, __u64 flags);
+/* -ENOENT if absent; -EINVAL for arrays. */
+long ie_map_delete_elem(void *map, const void *key);
+
+/*
+ * Ring buffers (IE_RINGBUF), read in user space with innerext_ringbuf__poll() or
+ * `extctl events MAP`: reserve + fill + submit (or discard), or output (a copy).
+ * Records are 1 .. ring size / 2 bytes; flags must be 0.
+ *
+ * ie_ringbuf_reserve: 8-byte aligned room for @size bytes, or NULL (ring full: counted
+ * as dropped; or bad arguments). Every reservation must be submitted or discarded by
+ * the same invocation; at most 16 may be outstanding at once. One still held when the
+ * program returns is discarded for it, with a line in `extctl trace`, and so is a
+ * submit of a pointer that is not a live reservation (ignored). Do not write before
+ * the record: its 8-byte header is there.
+ * ie_ringbuf_output: 0, -EAGAIN (full, counted as dropped), -EINVAL or -EFAULT (@data
+ * unreadable).
+ */
+void *ie_ringbuf_reserve(void *rb, __u64 size, __u64 flags);
+void ie_ringbuf_submit(void *data, __u64 flags);
+void ie_ringbuf_discard(void *data, __u64 flags);
+long ie_ringbuf_output(void *rb, void *data, __u64 size, __u64 flags);
+
 /*
  * ie_printk("fmt", args...): the format lives in a static const array (.rodata) and
  * is checked by the compiler like printf's; at most 4 arguments.

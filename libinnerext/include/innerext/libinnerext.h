@@ -45,6 +45,7 @@ innerext_print_fn_t innerext_set_print(innerext_print_fn_t fn);
 struct innerext_object;
 struct innerext_program;
 struct innerext_link;
+struct innerext_map;
 
 struct innerext_object_open_opts {
 	size_t sz;
@@ -56,7 +57,13 @@ struct innerext_object_open_opts {
 struct innerext_object *innerext_object__open(const char *path);
 struct innerext_object *innerext_object__open_file(const char *path,
 						   const struct innerext_object_open_opts *opts);
-/* Load the image into the kernel (one IE_IOC_PROG_LOAD). */
+/*
+ * Create the object's maps (IE_IOC_MAP_CREATE, named as in the object; maps given
+ * with innerext_map__reuse_fd() are used as they are), then load the image into
+ * the kernel (one IE_IOC_PROG_LOAD) with them. The object keeps the map fds until
+ * innerext_object__close(); the program holds its own references, so the maps live
+ * on while a program or persistent link uses them. On failure nothing created stays.
+ */
 int innerext_object__load(struct innerext_object *obj);
 void innerext_object__close(struct innerext_object *obj);
 
@@ -80,6 +87,52 @@ struct innerext_program *innerext_object__find_program_by_name(const struct inne
 const char *innerext_program__name(const struct innerext_program *prog);
 const char *innerext_program__section_name(const struct innerext_program *prog);
 __u32 innerext_program__entry_index(const struct innerext_program *prog);
+
+/* ---- maps of an object (the ".maps" definitions, IE_MAP() in the SDK) ---- */
+
+struct innerext_map *innerext_object__find_map_by_name(const struct innerext_object *obj,
+						       const char *name);
+/* In the object's order (by offset in ".maps"); NULL after the last. */
+struct innerext_map *innerext_object__next_map(const struct innerext_object *obj,
+					       const struct innerext_map *prev);
+#define innerext_object__for_each_map(pos, obj)				\
+	for ((pos) = innerext_object__next_map((obj), NULL);		\
+	     (pos) != NULL;						\
+	     (pos) = innerext_object__next_map((obj), (pos)))
+
+const char *innerext_map__name(const struct innerext_map *map);
+enum ie_map_type innerext_map__type(const struct innerext_map *map);
+__u32 innerext_map__key_size(const struct innerext_map *map);
+__u32 innerext_map__value_size(const struct innerext_map *map);
+__u32 innerext_map__max_entries(const struct innerext_map *map);
+__u32 innerext_map__map_flags(const struct innerext_map *map);
+/* The map's fd after load (or after reuse_fd), else -EINVAL. */
+int innerext_map__fd(const struct innerext_map *map);
+/* The map's kernel id after load (or after reuse_fd), else 0. */
+__u32 innerext_map__id(const struct innerext_map *map);
+/*
+ * Use an existing map (e.g. from innerext_map_get_fd_by_id()) instead of creating
+ * one at load. Its type, key and value sizes, max_entries and flags must match the
+ * definition (-EINVAL, with a message). @fd is duplicated: the caller keeps its own.
+ * Before load only (-EBUSY after).
+ */
+int innerext_map__reuse_fd(struct innerext_map *map, int fd);
+
+/*
+ * Element access on a loaded map. key_sz must be the map's key size; value_sz its
+ * value size, or for per-CPU maps round_up(value_size, 8) * innerext_num_possible_cpus()
+ * (one 8-byte-aligned slot per possible CPU); else -EINVAL. Other errors are the
+ * module's: -ENOENT (no such key), -EEXIST (IE_NOEXIST and present), -E2BIG (full).
+ */
+int innerext_map__lookup_elem(const struct innerext_map *map, const void *key, size_t key_sz,
+			      void *value, size_t value_sz, __u64 flags);
+int innerext_map__update_elem(const struct innerext_map *map, const void *key, size_t key_sz,
+			      const void *value, size_t value_sz, __u64 flags);
+int innerext_map__delete_elem(const struct innerext_map *map, const void *key, size_t key_sz,
+			      __u64 flags);
+/* cur_key NULL: the first key. -ENOENT after the last. */
+int innerext_map__get_next_key(const struct innerext_map *map, const void *cur_key,
+			       void *next_key, size_t key_sz);
 
 struct innerext_attach_opts {
 	size_t sz;
@@ -121,6 +174,108 @@ int innerext_prog_load(int dev_fd, const char *name, const void *image, size_t i
 /* Raw IE_IOC_LINK_CREATE: the caller fills @attr except size/pad/reserved;
  * returns the link fd or -errno; attr->link_id is set on success. */
 int innerext_link_create(int dev_fd, struct ie_link_create *attr);
+
+/* As innerext_prog_load(), for images with maps: map_fds[i] is the map for the
+ * image's maps[i] (nr_map_fds must equal its nr_maps). */
+int innerext_prog_load_maps(int dev_fd, const char *name, const void *image, size_t image_size,
+			    const int *map_fds, __u32 nr_map_fds,
+			    char *log_buf, size_t log_size, __u32 *prog_id);
+/*
+ * The ids of the maps a program uses: up to *nr_map_ids (in: room in map_ids, may
+ * be 0) are written; *nr_map_ids is set to how many the program has.
+ */
+int innerext_prog_get_map_ids(int dev_fd, __u32 prog_id, __u32 *map_ids, __u32 *nr_map_ids);
+
+/* ---- low level: maps ---- */
+
+struct innerext_map_create_opts {
+	size_t sz;
+	__u32 map_flags;		/* none defined yet: 0 */
+	__u32 log_size;			/* 0, or size of log_buf: the module's reason on refusal */
+	char *log_buf;
+	__u32 map_id;			/* out: the new map's id */
+};
+
+/* IE_IOC_MAP_CREATE: returns the new map's fd (O_CLOEXEC) or -errno. Ring buffers:
+ * key_size = value_size = 0, max_entries = bytes (a power of 2 >= 4096). */
+int innerext_map_create(int dev_fd, enum ie_map_type type, const char *name,
+			__u32 key_size, __u32 value_size, __u32 max_entries,
+			struct innerext_map_create_opts *opts);
+/*
+ * Element ioctls on a map fd. The sizes must be the map's (per-CPU maps: see
+ * innerext_map__lookup_elem()); the module refuses others with -EINVAL.
+ */
+int innerext_map_lookup_elem(int fd, const void *key, __u32 key_size,
+			     void *value, __u32 value_size);
+int innerext_map_lookup_elem_flags(int fd, const void *key, __u32 key_size,
+				   void *value, __u32 value_size, __u64 flags);
+int innerext_map_update_elem(int fd, const void *key, __u32 key_size,
+			     const void *value, __u32 value_size, __u64 flags);
+int innerext_map_delete_elem(int fd, const void *key, __u32 key_size);
+int innerext_map_delete_elem_flags(int fd, const void *key, __u32 key_size, __u64 flags);
+/* key NULL: the first key; -ENOENT after the last. */
+int innerext_map_get_next_key(int fd, const void *key, void *next_key, __u32 key_size);
+/*
+ * IE_IOC_MAP_DUMP: up to *count elements from *cursor (0 to start) into keys and
+ * values (packed, key_size resp. value_size bytes each; per-CPU maps as above).
+ * *count and *cursor are updated. -ENOENT with *count 0 once the map is exhausted;
+ * -ENOSPC if the next indivisible group (a hash bucket) needs more room than *count.
+ * A dump sees every element that stays in the map throughout exactly once.
+ */
+int innerext_map_dump(int fd, __u64 *cursor, void *keys, __u32 key_size,
+		      void *values, __u32 value_size, __u32 *count);
+/* IE_IOC_MAP_GET_FD_BY_ID on /dev/innerext: a new fd of a live map, or -errno. */
+int innerext_map_get_fd_by_id(int dev_fd, __u32 id);
+int innerext_map_get_info_by_id(int dev_fd, __u32 id, struct ie_map_info *info);
+/* IE_IOC_MAP_INFO on the map fd itself (id 0: "this map"). */
+int innerext_map_get_info_by_fd(int map_fd, struct ie_map_info *info);
+/* The live map called @name: its fd, -ENOENT if none, -ENOTUNIQ if several are. */
+int innerext_map_open_by_name(int dev_fd, const char *name);
+/* CPUs in /sys/devices/system/cpu/possible (per-CPU value layouts), or -errno. */
+int innerext_num_possible_cpus(void);
+/* round_up(value_size, 8) * possible CPUs for per-CPU maps, value_size for others;
+ * 0 (errno set) if the CPUs cannot be counted. */
+__u32 innerext_map_user_value_size(enum ie_map_type type, __u32 value_size);
+/* "hash", "percpu_array", ... ("unknown" otherwise) */
+const char *innerext_map_type_name(enum ie_map_type type);
+
+/* ---- ring buffers (IE_MAP_RINGBUF): the consumer side, as libbpf's ring_buffer ---- */
+
+struct innerext_ringbuf;
+
+/*
+ * Called for each record, in order: @data points into the read-only ring (valid
+ * during the call only), @size is the byte count the extension reserved. Return
+ * 0 to go on; a negative value stops consumption and is returned by
+ * innerext_ringbuf__poll() / __consume() (the record counts as consumed).
+ */
+typedef int (*innerext_ringbuf_sample_fn)(void *ctx, void *data, size_t size);
+
+struct innerext_ringbuf_opts {
+	size_t sz;
+};
+
+/*
+ * Consume the ring buffer map @map_fd (its fd is duplicated: the caller keeps its
+ * own). NULL with errno on failure (EINVAL: not a ring buffer map).
+ */
+struct innerext_ringbuf *innerext_ringbuf__new(int map_fd, innerext_ringbuf_sample_fn sample_cb,
+					       void *ctx, const struct innerext_ringbuf_opts *opts);
+/*
+ * Wait up to @timeout_ms (-1: forever, 0: not at all) for records, then consume
+ * what is there. Returns the number of records passed to the callback (at most
+ * INT_MAX), 0 on timeout, the callback's negative value, or -errno (-EINTR on a
+ * signal). Discarded records are skipped; a record still being written ends the
+ * round (the next poll returns once it is done). One consumer per ring at a time.
+ */
+int innerext_ringbuf__poll(struct innerext_ringbuf *rb, int timeout_ms);
+/* Consume what is there without waiting; same return values as __poll(). */
+int innerext_ringbuf__consume(struct innerext_ringbuf *rb);
+/* An epoll fd that is readable when records wait (for the caller's own event loop). */
+int innerext_ringbuf__epoll_fd(const struct innerext_ringbuf *rb);
+/* Records producers could not write because the ring was full, since it was created. */
+__u64 innerext_ringbuf__dropped(const struct innerext_ringbuf *rb);
+void innerext_ringbuf__free(struct innerext_ringbuf *rb);
 
 /* Syscall number for "dup" etc. (x86-64), or -ENOENT. */
 int innerext_syscall_nr(const char *name);
