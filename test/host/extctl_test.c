@@ -101,7 +101,7 @@ static bool have_device(void)
 	return access("/dev/innerext", F_OK) == 0 || errno != ENOENT;
 }
 
-static const char *const commands[] = { "load", "list", "unload", "trace", "version" };
+static const char *const commands[] = { "load", "list", "unload", "trace", "events", "version" };
 
 TEST_F(extctl, help)
 {
@@ -178,7 +178,7 @@ TEST_F(extctl, no_device)
 {
 	static const char *const cmds[] = {
 		"list", "-j list", "load examples/hello.o", "load", "unload hello", "trace -n 1",
-		"trace -n zero",
+		"trace -n zero", "events events", "events id 1 -n 2", "events",
 	};
 	size_t i;
 
@@ -189,6 +189,61 @@ TEST_F(extctl, no_device)
 		ASSERT_STREQ(NO_DEVICE, self->err) TH_LOG("extctl %s", cmds[i]);
 		ASSERT_STREQ("", self->out) TH_LOG("extctl %s", cmds[i]);
 	}
+}
+
+/* extctl map: help per subcommand, argument errors, all without the module. */
+TEST_F(extctl, map_help_and_argument_errors)
+{
+	static const char *const subs[] = { "list", "dump", "lookup", "update", "delete" };
+	static const struct {
+		const char *args;
+		const char *msg;
+	} cases[] = {
+		{ "map", "extctl: map: missing SUBCOMMAND (list, dump, lookup, update, delete); try 'extctl map help'\n" },
+		{ "map frob", "extctl: map: unknown subcommand 'frob'; try 'extctl map help'\n" },
+		{ "map dump", "extctl: map dump: missing MAP; try 'extctl map dump help'\n" },
+		{ "map dump id", "extctl: map dump: 'id' needs an argument\n" },
+		{ "map dump id zero", "extctl: map dump: 'zero' is not a map id\n" },
+		{ "map dump m extra", "extctl: map dump: unexpected argument 'extra'; try 'extctl map dump help'\n" },
+		{ "map lookup m", "extctl: map lookup: expected 'key BYTES' after MAP; try 'extctl map lookup help'\n" },
+		{ "map list extra", "extctl: map list: unexpected argument 'extra'; try 'extctl map list help'\n" },
+		{ "map dump m --bogus", "extctl: map: unknown option '--bogus'; try 'extctl map help'\n" },
+	};
+	char want[64];
+	size_t i;
+
+	ASSERT_EQ(0, extctl("map help"));
+	ASSERT_OUT("Usage: extctl map list [-j]\n");
+	ASSERT_OUT("       extctl map update MAP key BYTES value BYTES [any|noexist|exist]\n");
+	ASSERT_OUT("little-endian");
+	ASSERT_STREQ("", self->err);
+	for (i = 0; i < sizeof(subs) / sizeof(subs[0]); i++) {
+		snprintf(want, sizeof(want), "Usage: extctl map %s", subs[i]);
+		ASSERT_EQ(0, extctl("map %s help", subs[i]));
+		ASSERT_EQ(0, strncmp(self->out, want, strlen(want)))
+			TH_LOG("extctl map %s help:\n%s", subs[i], self->out);
+		ASSERT_STREQ("", self->err);
+	}
+	ASSERT_EQ(0, extctl("map update help"));
+	ASSERT_OUT("noexist");
+	ASSERT_OUT("N: one decimal or 0x number, when the key (or value) is 1,\n");
+	ASSERT_EQ(0, extctl("map dump -h"));
+	ASSERT_OUT("Usage: extctl map");
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		EXPECT_EQ(2, extctl("%s", cases[i].args)) TH_LOG("extctl %s", cases[i].args);
+		EXPECT_STREQ(cases[i].msg, self->err) TH_LOG("extctl %s", cases[i].args);
+		EXPECT_STREQ("", self->out) TH_LOG("extctl %s", cases[i].args);
+	}
+	if (have_device())
+		return;
+	ASSERT_EQ(1, extctl("map list"));
+	ASSERT_STREQ(NO_DEVICE, self->err);
+	ASSERT_EQ(1, extctl("map lookup blocked key 53"));
+	ASSERT_STREQ(NO_DEVICE, self->err);
+	ASSERT_EQ(1, extctl("-j map dump id 3"));
+	ASSERT_STREQ(NO_DEVICE, self->err);
+	ASSERT_STREQ("", self->out);
 }
 
 /* version works without the module and says so. */

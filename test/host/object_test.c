@@ -4,11 +4,13 @@
  * the image layout, every good image through the module's own validator
  * (kmod/image.c, built for user space), running converted images in user space
  * (ref_loader.c), SEC() parsing, syscall names, opts handling, load errors
+ * without a module, ".maps" definitions (good and refused) and the map API
  * without a module.
  *
  * Fixtures are built by test/host/Makefile into build/host-test/fixtures.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +18,8 @@
 #include <sys/prctl.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <bpf/libbpf.h>
 
 #include "libinnerext_internal.h"
 #include "image.h"		/* kmod/image.h: the module's validator */
@@ -113,8 +117,8 @@ static bool has_import(const struct ie_image_hdr *h, const char *name)
 
 /*
  * What libinnerext promises beyond what the module checks: the pieces come in
- * order (text, data, relocs, imports, entries) right after the header, the gaps
- * are zero padding to 8 bytes, nothing trails the entries.
+ * order (text, data, relocs, imports, entries, maps) right after the header, the
+ * gaps are zero padding to 8 bytes, nothing trails the last one; no maps: maps_off 0.
  */
 static void check_layout(struct __test_metadata *_metadata, const struct ie_image_hdr *h,
 			 size_t size)
@@ -128,6 +132,7 @@ static void check_layout(struct __test_metadata *_metadata, const struct ie_imag
 		{ h->relocs_off, (__u64)h->nr_relocs * sizeof(struct ie_image_reloc) },
 		{ h->imports_off, (__u64)h->nr_imports * sizeof(struct ie_image_import) },
 		{ h->entries_off, (__u64)h->nr_entries * sizeof(struct ie_image_entry) },
+		{ h->maps_off, (__u64)h->nr_maps * sizeof(struct ie_image_map) },
 	};
 	const __u8 *img = (const void *)h;
 	__u64 end = sizeof(*h), i;
@@ -142,6 +147,8 @@ static void check_layout(struct __test_metadata *_metadata, const struct ie_imag
 		end += piece[i].len;
 	}
 	ASSERT_EQ(size, end);
+	if (!h->nr_maps)
+		ASSERT_EQ(0, h->maps_off);
 }
 
 /* ---- host implementations of the helpers, for running images */
@@ -374,6 +381,9 @@ static void check_multi(struct __test_metadata *_metadata, const char *path)
 
 	/* .bss placed after .data, zero-filled, not in the image */
 	EXPECT_GE(h->data_mem_size, h->data_size + 512 * 8 + 4);
+	/* the unreferenced map is still a map of the object */
+	ASSERT_EQ(1, h->nr_maps);
+	EXPECT_NE(NULL, innerext_object__find_map_by_name(obj, "unused_map"));
 	EXPECT_FALSE(has_import(h, "global_helper"));	/* defined: resolved locally */
 
 	ASSERT_EQ(0, ref_load(h, size, helpers, &prog, err, sizeof(err))) TH_LOG("%s", err);
@@ -489,6 +499,7 @@ TEST(good_objects_pass_module_validator)
 		FIX("an_object_file_name_that_is_longer_than_31.o"),
 		FIX("sdk_all.gcc.o"), FIX("sdk_all.clang.o"),
 		FIX("rollback.o"), FIX("bad_import.o"),
+		EXAMPLES "/map_test.o", FIX("maps_good.gcc.o"), FIX("maps_good.clang.o"),
 	};
 	static const unsigned int flags[] = { 0, IE_IMAGE_F_REQUIRE_ENDBR };
 	size_t i, f;
@@ -712,9 +723,53 @@ TEST(refuse_long_name)
 		       "this_program_name_is_longer_than_31_chars", "at most 31");
 }
 
-TEST(refuse_map_reference)
+/* a libbpf-style definition is not an innerext one */
+TEST(refuse_bpf_style_map)
 {
-	ASSERT_REFUSED(FIX("maps_ref.o"), -EINVAL, "'counts'", ".maps", "not supported");
+	ASSERT_REFUSED(FIX("maps_ref.o"), -EINVAL, "'counts' in '.maps' is 8 bytes",
+		       "not a map definition (struct ie_map_def, 24 bytes)", "IE_MAP()");
+}
+
+TEST(refuse_bad_map_definitions)
+{
+	ASSERT_REFUSED(FIX("bad_map_type.o"), -EINVAL, "map 'm' has unknown type 42");
+	ASSERT_REFUSED(FIX("bad_map_key0.o"), -EINVAL, "map 'm' (hash) has key size 0",
+		       "1 to 512 bytes");
+	ASSERT_REFUSED(FIX("bad_map_array_key.o"), -EINVAL, "map 'm' (array) has key size 8",
+		       "__u32");
+	ASSERT_REFUSED(FIX("bad_map_value_big.o"), -EINVAL, "map 'm' (hash) has value size 70000",
+		       "1 to 65536 bytes");
+	ASSERT_REFUSED(FIX("bad_map_entries0.o"), -EINVAL, "map 'm' (hash) has max_entries 0");
+	ASSERT_REFUSED(FIX("bad_map_flags.o"), -EINVAL, "map 'm' has flags 0x4");
+	ASSERT_REFUSED(FIX("bad_map_slot.o"), -EINVAL, "map 'm': slot is 3",
+		       "set by the module");
+}
+
+TEST(refuse_bad_ring_buffers)
+{
+	ASSERT_REFUSED(FIX("bad_map_ringbuf_size.o"), -EINVAL, "ring buffer 'm' is 5000 bytes",
+		       "power of 2 of at least 4096");
+	ASSERT_REFUSED(FIX("bad_map_ringbuf_small.o"), -EINVAL, "ring buffer 'm' is 2048 bytes");
+	ASSERT_REFUSED(FIX("bad_map_ringbuf_key.o"), -EINVAL,
+		       "ring buffer 'm' has key size 4 and value size 8", "IE_RINGBUF()");
+}
+
+TEST(refuse_map_names_and_counts)
+{
+	ASSERT_REFUSED(FIX("bad_map_long_name.o"), -ENAMETOOLONG,
+		       "map name 'a_map_name_longer_than_31_characters' is too long",
+		       "1 to 31 characters");
+	ASSERT_REFUSED(FIX("bad_map_too_many.o"), -E2BIG, "more than 64 maps");
+	ASSERT_REFUSED(FIX("bad_map_static_dup.o"), -EINVAL, "two maps are named 'm'",
+		       "unique");
+	ASSERT_REFUSED(FIX("bad_map_alias.o"), -EINVAL, "maps 'm' and 'm_alias'",
+		       "same definition");
+}
+
+TEST(refuse_const_maps)
+{
+	ASSERT_REFUSED(FIX("bad_map_const.o"), -EINVAL, "section '.maps' must be writable",
+		       "not const");
 }
 
 TEST(refuse_big_alignment)
@@ -730,6 +785,439 @@ TEST(refuse_missing_file)
 TEST(refuse_directory)
 {
 	ASSERT_REFUSED(FIXTURES, -EINVAL, "not a regular file");
+}
+
+/* ---------------------------------------------------------------- maps */
+
+static const struct ie_image_map *maps_of(const struct ie_image_hdr *h)
+{
+	return (const void *)((const char *)h + h->maps_off);
+}
+
+/* Relocations reaching data offset @off (the code takes the definition's address). */
+static int relocs_to(const struct ie_image_hdr *h, __u32 off)
+{
+	const struct ie_image_reloc *r = (const void *)((const char *)h + h->relocs_off);
+	int n = 0;
+	__u32 i;
+
+	for (i = 0; i < h->nr_relocs; i++)
+		n += r[i].target_seg == IE_SEG_DATA && r[i].target + r[i].addend == off;
+	return n;
+}
+
+static void check_maps_good(struct __test_metadata *_metadata, const char *path)
+{
+	static const struct {
+		const char *name;
+		__u32 type, key, value, max;
+	} want[] = {
+		{ "counts", IE_MAP_HASH, 4, 8, 1024 },
+		{ "slots", IE_MAP_ARRAY, 4, 8, 16 },
+		{ "per_cpu", IE_MAP_PERCPU_ARRAY, 4, 4, 4 },
+		{ "flows", IE_MAP_PERCPU_HASH, 8, 8, 256 },
+		{ "recent", IE_MAP_LRU_HASH, 8, 100, 32 },
+		{ "events", IE_MAP_RINGBUF, 0, 0, 1 << 16 },
+	};
+	const struct ie_image_hdr *h;
+	const struct ie_image_map *m;
+	struct innerext_object *obj;
+	struct innerext_map *map, *prev = NULL;
+	char err[256];
+	size_t size, i, n = 0;
+	__u64 k = 0, v = 0;
+
+	capture_start();
+	obj = innerext_object__open(path);
+	ASSERT_NE(NULL, obj) TH_LOG("%s", msgs);
+	EXPECT_STREQ("", msgs);
+	h = image_of(obj, &size);
+	ASSERT_EQ(0, ref_check(h, size, IE_IMAGE_F_REQUIRE_ENDBR, err, sizeof(err))) TH_LOG("%s", err);
+	check_layout(_metadata, h, size);
+	ASSERT_EQ(6, h->nr_maps);
+	EXPECT_EQ(0, h->maps_off % 8);
+	m = maps_of(h);
+
+	for (i = 0; i < 6; i++) {
+		map = innerext_object__find_map_by_name(obj, want[i].name);
+		ASSERT_NE(NULL, map) TH_LOG("no map '%s'", want[i].name);
+		EXPECT_STREQ(want[i].name, innerext_map__name(map));
+		EXPECT_EQ(want[i].type, innerext_map__type(map));
+		EXPECT_EQ(want[i].key, innerext_map__key_size(map));
+		EXPECT_EQ(want[i].value, innerext_map__value_size(map));
+		EXPECT_EQ(want[i].max, innerext_map__max_entries(map));
+		EXPECT_EQ(0, innerext_map__map_flags(map));
+		EXPECT_EQ(-EINVAL, innerext_map__fd(map));	/* not loaded */
+		EXPECT_EQ(0, innerext_map__id(map));
+	}
+	/* the table: by offset, each entry the definition's bytes in the data segment */
+	for (i = 0; i < h->nr_maps; i++) {
+		const struct ie_map_def *def;
+
+		if (i)
+			EXPECT_LT(m[i - 1].def_off, m[i].def_off);
+		EXPECT_EQ(0, m[i].def_off % 4);
+		ASSERT_LE(m[i].def_off + sizeof(*def), h->data_size);
+		def = (const void *)((const char *)h + h->data_off + m[i].def_off);
+		EXPECT_EQ(def->type, m[i].type);
+		EXPECT_EQ(def->key_size, m[i].key_size);
+		EXPECT_EQ(def->value_size, m[i].value_size);
+		EXPECT_EQ(def->max_entries, m[i].max_entries);
+		EXPECT_EQ(0, def->map_flags);
+		EXPECT_EQ(0, def->slot);
+		EXPECT_EQ(0, m[i].map_flags);
+		/* the program passes every map to a helper */
+		EXPECT_LE(1, relocs_to(h, m[i].def_off)) TH_LOG("no reference to '%s'", m[i].name);
+	}
+	/* next_map walks the table in order */
+	innerext_object__for_each_map(map, obj) {
+		EXPECT_STREQ(m[n].name, innerext_map__name(map));
+		prev = map;
+		n++;
+	}
+	EXPECT_EQ(6, n);
+	EXPECT_EQ(NULL, innerext_object__next_map(obj, prev));
+	EXPECT_EQ(NULL, innerext_object__find_map_by_name(obj, "nope"));
+	EXPECT_EQ(ENOENT, errno);
+
+	/* the helpers are imports with the names the module resolves */
+	EXPECT_TRUE(has_import(h, "ie_map_lookup_elem"));
+	EXPECT_TRUE(has_import(h, "ie_map_update_elem"));
+	EXPECT_TRUE(has_import(h, "ie_map_delete_elem"));
+	EXPECT_TRUE(has_import(h, "ie_ringbuf_reserve"));
+	EXPECT_TRUE(has_import(h, "ie_ringbuf_submit"));
+	EXPECT_TRUE(has_import(h, "ie_ringbuf_discard"));
+	EXPECT_TRUE(has_import(h, "ie_ringbuf_output"));
+
+	/* element access needs a loaded map */
+	map = innerext_object__find_map_by_name(obj, "flows");
+	capture_start();
+	EXPECT_EQ(-EINVAL, innerext_map__lookup_elem(map, &k, 8, &v, 8, 0));
+	EXPECT_NE(NULL, strstr(msgs, "map 'flows': not created yet")) TH_LOG("%s", msgs);
+	innerext_object__close(obj);
+}
+
+TEST(maps_gcc)
+{
+	check_maps_good(_metadata, FIX("maps_good.gcc.o"));
+}
+
+TEST(maps_clang)
+{
+	check_maps_good(_metadata, FIX("maps_good.clang.o"));
+}
+
+TEST(map_test_example)
+{
+	const struct ie_image_entry *e;
+	const struct ie_image_hdr *h;
+	struct innerext_object *obj;
+	struct innerext_map *m;
+	size_t size;
+
+	capture_start();
+	obj = innerext_object__open(EXAMPLES "/map_test.o");
+	ASSERT_NE(NULL, obj) TH_LOG("%s", msgs);
+	EXPECT_STREQ("", msgs);
+	h = image_of(obj, &size);
+	check_layout(_metadata, h, size);
+	ASSERT_EQ(1, h->nr_entries);
+	e = entries_of(h);
+	EXPECT_STREQ("count_syscalls", e[0].name);
+	EXPECT_STREQ("tracepoint/raw_syscalls/sys_enter", e[0].sec);
+	ASSERT_EQ(3, h->nr_maps);
+
+	m = innerext_object__find_map_by_name(obj, "syscall_count");
+	ASSERT_NE(NULL, m);
+	EXPECT_EQ(IE_MAP_HASH, innerext_map__type(m));
+	EXPECT_EQ(4, innerext_map__key_size(m));
+	EXPECT_EQ(8, innerext_map__value_size(m));
+	EXPECT_EQ(512, innerext_map__max_entries(m));
+	m = innerext_object__find_map_by_name(obj, "blocked");
+	ASSERT_NE(NULL, m);
+	EXPECT_EQ(IE_MAP_HASH, innerext_map__type(m));
+	EXPECT_EQ(2, innerext_map__key_size(m));
+	EXPECT_EQ(1, innerext_map__value_size(m));
+	EXPECT_EQ(64, innerext_map__max_entries(m));
+	m = innerext_object__find_map_by_name(obj, "invocations");
+	ASSERT_NE(NULL, m);
+	EXPECT_EQ(IE_MAP_PERCPU_ARRAY, innerext_map__type(m));
+	EXPECT_EQ(4, innerext_map__key_size(m));
+	EXPECT_EQ(8, innerext_map__value_size(m));
+	EXPECT_EQ(1, innerext_map__max_entries(m));
+	innerext_object__close(obj);
+}
+
+/*
+ * Host stand-ins for the map helpers: a small store per definition. The
+ * helpers get the address of the struct ie_map_def in the placed data
+ * segment, as the module's helpers do.
+ */
+#define FAKE_MAPS	4
+#define FAKE_ELEMS	16
+
+struct fake_map {
+	void *def;
+	__u32 key_size, value_size, nr;
+	__u8 keys[FAKE_ELEMS][8];
+	__u8 values[FAKE_ELEMS][8];
+	bool used[FAKE_ELEMS];
+};
+
+static struct fake_map fake_maps[FAKE_MAPS];
+static int fake_bad_map;	/* a helper got something that is not a definition */
+
+static struct fake_map *fake_find(const void *def)
+{
+	int i;
+
+	for (i = 0; i < FAKE_MAPS; i++)
+		if (fake_maps[i].def == def)
+			return &fake_maps[i];
+	fake_bad_map++;
+	return NULL;
+}
+
+static int fake_slot(struct fake_map *m, const void *key)
+{
+	int i;
+
+	for (i = 0; i < FAKE_ELEMS; i++)
+		if (m->used[i] && !memcmp(m->keys[i], key, m->key_size))
+			return i;
+	return -1;
+}
+
+static void *t_map_lookup(void *map, const void *key)
+{
+	struct fake_map *m = fake_find(map);
+	int i;
+
+	if (!m)
+		return NULL;
+	i = fake_slot(m, key);
+	return i < 0 ? NULL : m->values[i];
+}
+
+static long t_map_update(void *map, const void *key, const void *value, __u64 flags)
+{
+	struct fake_map *m = fake_find(map);
+	int i;
+
+	if (!m)
+		return -EINVAL;
+	i = fake_slot(m, key);
+	if (i >= 0 && flags == IE_NOEXIST)
+		return -EEXIST;
+	if (i < 0 && flags == IE_EXIST)
+		return -ENOENT;
+	for (int j = 0; i < 0 && j < FAKE_ELEMS; j++)
+		if (!m->used[j])
+			i = j;
+	if (i < 0)
+		return -E2BIG;
+	m->used[i] = true;
+	memcpy(m->keys[i], key, m->key_size);
+	memcpy(m->values[i], value, m->value_size);
+	return 0;
+}
+
+static long t_map_delete(void *map, const void *key)
+{
+	struct fake_map *m = fake_find(map);
+	int i;
+
+	if (!m)
+		return -EINVAL;
+	i = fake_slot(m, key);
+	if (i < 0)
+		return -ENOENT;
+	m->used[i] = false;
+	return 0;
+}
+
+static const struct ref_helper map_helpers[] = {
+	{ "ie_map_lookup_elem", (void *)t_map_lookup },
+	{ "ie_map_update_elem", (void *)t_map_update },
+	{ "ie_map_delete_elem", (void *)t_map_delete },
+	{ NULL, NULL },
+};
+
+static __u64 fake_value(const char *name, const void *key, const struct ref_prog *prog,
+			const struct ie_image_hdr *h)
+{
+	const struct ie_image_map *m = maps_of(h);
+	__u64 v = 0;
+	__u32 i;
+
+	for (i = 0; i < h->nr_maps; i++) {
+		if (strcmp(m[i].name, name))
+			continue;
+		void *p = t_map_lookup(prog->data + m[i].def_off, key);
+
+		if (p)
+			memcpy(&v, p, m[i].value_size);
+		return p ? v : (__u64)-1;
+	}
+	return (__u64)-2;
+}
+
+/* examples/map_test.o counts per syscall, skips blocked ones, counts its runs per CPU */
+TEST(map_test_runs)
+{
+	struct ie_tp_ctx ctx = { .args = { 0, 39 } };
+	const struct ie_image_hdr *h;
+	const struct ie_image_map *m;
+	struct innerext_object *obj;
+	int (*fn)(struct ie_tp_ctx *);
+	struct ref_prog prog;
+	__u32 i, k39 = 39, k1 = 1, zero = 0;
+	__u16 b39 = 39;
+	__u8 one = 1;
+	char err[256];
+	size_t size;
+
+	obj = innerext_object__open(EXAMPLES "/map_test.o");
+	ASSERT_NE(NULL, obj);
+	h = image_of(obj, &size);
+	ASSERT_EQ(0, ref_load(h, size, map_helpers, &prog, err, sizeof(err))) TH_LOG("%s", err);
+	m = maps_of(h);
+	memset(fake_maps, 0, sizeof(fake_maps));
+	fake_bad_map = 0;
+	for (i = 0; i < h->nr_maps; i++) {
+		fake_maps[i].def = prog.data + m[i].def_off;
+		fake_maps[i].key_size = m[i].key_size;
+		fake_maps[i].value_size = m[i].value_size;
+	}
+	/* the per-CPU array has its element from the start, as arrays do */
+	for (i = 0; i < h->nr_maps; i++)
+		if (!strcmp(m[i].name, "invocations"))
+			ASSERT_EQ(0, t_map_update(fake_maps[i].def, &zero, &(__u64){ 0 }, IE_ANY));
+	fn = (int (*)(struct ie_tp_ctx *))ref_entry(&prog, "count_syscalls");
+	ASSERT_NE(NULL, fn);
+
+	for (i = 0; i < 3; i++)
+		EXPECT_EQ(0, fn(&ctx));
+	EXPECT_EQ(3, fake_value("syscall_count", &k39, &prog, h));
+	ctx.args[1] = 1;
+	EXPECT_EQ(0, fn(&ctx));
+	EXPECT_EQ(1, fake_value("syscall_count", &k1, &prog, h));
+	EXPECT_EQ(3, fake_value("syscall_count", &k39, &prog, h));
+
+	/* blocked syscalls are not counted, but the run is */
+	for (i = 0; i < h->nr_maps; i++)
+		if (!strcmp(m[i].name, "blocked"))
+			ASSERT_EQ(0, t_map_update(fake_maps[i].def, &b39, &one, IE_ANY));
+	ctx.args[1] = 39;
+	EXPECT_EQ(0, fn(&ctx));
+	EXPECT_EQ(3, fake_value("syscall_count", &k39, &prog, h));
+	EXPECT_EQ(5, fake_value("invocations", &zero, &prog, h));
+	EXPECT_EQ(0, fake_bad_map);
+	ref_unload(&prog);
+	innerext_object__close(obj);
+}
+
+/* ---------------------------------------------------------------- maps without a module */
+
+/* /dev/null answers every ioctl with ENOTTY: the map is refused, nothing stays open */
+TEST(load_with_maps_refused)
+{
+	INNEREXT_OPTS_DECLARE(innerext_object_open_opts, opts, .dev_path = "/dev/null");
+	struct innerext_object *obj;
+	struct innerext_map *map;
+
+	obj = innerext_object__open_file(FIX("maps_good.gcc.o"), &opts);
+	ASSERT_NE(NULL, obj);
+	capture_start();
+	EXPECT_EQ(-ENOTTY, innerext_object__load(obj));
+	EXPECT_NE(NULL, strstr(msgs, "libinnerext: map '")) TH_LOG("%s", msgs);
+	EXPECT_NE(NULL, strstr(msgs, ") of 'maps_good.gcc' refused: Inappropriate ioctl for device\n"))
+		TH_LOG("%s", msgs);
+	EXPECT_STREQ("", innerext_object__load_log(obj));
+	EXPECT_EQ(-EINVAL, innerext_object__prog_fd(obj));
+	innerext_object__for_each_map(map, obj)
+		EXPECT_EQ(-EINVAL, innerext_map__fd(map));
+	innerext_object__close(obj);
+}
+
+TEST(reuse_fd_without_module)
+{
+	struct innerext_object *obj;
+	struct innerext_map *map;
+	int fd;
+
+	obj = innerext_object__open(FIX("maps_good.gcc.o"));
+	ASSERT_NE(NULL, obj);
+	map = innerext_object__find_map_by_name(obj, "counts");
+	ASSERT_NE(NULL, map);
+	EXPECT_EQ(-EINVAL, innerext_map__reuse_fd(map, -1));
+	fd = open("/dev/null", O_RDONLY);
+	ASSERT_LE(0, fd);
+	capture_start();
+	EXPECT_EQ(-ENOTTY, innerext_map__reuse_fd(map, fd));
+	EXPECT_NE(NULL, strstr(msgs, "map 'counts' of 'maps_good.gcc': fd ")) TH_LOG("%s", msgs);
+	EXPECT_NE(NULL, strstr(msgs, "is not an innerext map")) TH_LOG("%s", msgs);
+	EXPECT_EQ(-EINVAL, innerext_map__fd(map));
+	close(fd);
+	innerext_object__close(obj);
+}
+
+TEST(map_wrappers)
+{
+	__u64 cursor = 0, k = 0, v = 0;
+	__u32 count = 1, nr = 0, ids[2];
+	struct ie_map_info info;
+	int fd, fds[2] = { 3, -1 };
+
+	fd = innerext_dev_open("/dev/null");
+	ASSERT_GE(fd, 0);
+	EXPECT_EQ(-ENOTTY, innerext_map_create(fd, IE_MAP_HASH, "m", 4, 8, 16, NULL));
+	EXPECT_EQ(-EINVAL, innerext_map_create(fd, IE_MAP_HASH,
+					       "a_name_that_is_far_too_long_for_innerext", 4, 8, 16,
+					       NULL));
+	EXPECT_EQ(-EINVAL, innerext_map_create(fd, IE_MAP_HASH, "", 4, 8, 16, NULL));
+	EXPECT_EQ(-ENOTTY, innerext_map_lookup_elem(fd, &k, 8, &v, 8));
+	EXPECT_EQ(-ENOTTY, innerext_map_update_elem(fd, &k, 8, &v, 8, IE_NOEXIST));
+	EXPECT_EQ(-ENOTTY, innerext_map_delete_elem(fd, &k, 8));
+	EXPECT_EQ(-ENOTTY, innerext_map_get_next_key(fd, NULL, &k, 8));
+	EXPECT_EQ(-EINVAL, innerext_map_lookup_elem(fd, NULL, 8, &v, 8));
+	EXPECT_EQ(-EINVAL, innerext_map_update_elem(fd, &k, 8, NULL, 8, 0));
+	EXPECT_EQ(-EINVAL, innerext_map_get_next_key(fd, &k, NULL, 8));
+	EXPECT_EQ(-ENOTTY, innerext_map_dump(fd, &cursor, &k, 8, &v, 8, &count));
+	EXPECT_EQ(-EINVAL, innerext_map_dump(fd, NULL, &k, 8, &v, 8, &count));
+	EXPECT_EQ(-EINVAL, innerext_map_dump(fd, &cursor, NULL, 8, &v, 8, &count));
+	EXPECT_EQ(-ENOTTY, innerext_map_get_fd_by_id(fd, 1));
+	EXPECT_EQ(-ENOTTY, innerext_map_get_info_by_id(fd, 1, &info));
+	EXPECT_EQ(sizeof(info), info.size);
+	EXPECT_EQ(1, info.id);
+	EXPECT_EQ(-ENOTTY, innerext_map_get_info_by_fd(fd, &info));
+	EXPECT_EQ(0, info.id);		/* id 0 on the map fd: "this map" */
+	EXPECT_EQ(-ENOTTY, innerext_map_open_by_name(fd, "counts"));
+	EXPECT_EQ(-EINVAL, innerext_map_open_by_name(fd, ""));
+	EXPECT_EQ(-ENOTTY, innerext_prog_get_map_ids(fd, 1, ids, &(__u32){ 2 }));
+	EXPECT_EQ(-EINVAL, innerext_prog_get_map_ids(fd, 1, NULL, &(__u32){ 2 }));
+	EXPECT_EQ(-ENOTTY, innerext_prog_get_map_ids(fd, 1, NULL, &nr));
+	EXPECT_EQ(-EBADF, innerext_prog_load_maps(fd, "p", "x", 1, fds, 2, NULL, 0, NULL));
+	EXPECT_EQ(-E2BIG, innerext_prog_load_maps(fd, "p", "x", 1, fds, IE_MAX_MAPS + 1, NULL, 0,
+						  NULL));
+	EXPECT_EQ(-ENOTTY, innerext_prog_load_maps(fd, "p", "x", 1, fds, 1, NULL, 0, NULL));
+	close(fd);
+}
+
+TEST(possible_cpus)
+{
+	int n = innerext_num_possible_cpus();
+
+	ASSERT_LT(0, n);
+	EXPECT_EQ(libbpf_num_possible_cpus(), n);
+	EXPECT_EQ(n, innerext_num_possible_cpus());	/* cached */
+	EXPECT_EQ(8 * n, innerext_map_user_value_size(IE_MAP_PERCPU_ARRAY, 8));
+	EXPECT_EQ(8 * n, innerext_map_user_value_size(IE_MAP_PERCPU_HASH, 1));
+	EXPECT_EQ(16 * n, innerext_map_user_value_size(IE_MAP_PERCPU_HASH, 12));
+	EXPECT_EQ(12, innerext_map_user_value_size(IE_MAP_HASH, 12));
+	EXPECT_STREQ("percpu_hash", innerext_map_type_name(IE_MAP_PERCPU_HASH));
+	EXPECT_STREQ("ringbuf", innerext_map_type_name(IE_MAP_RINGBUF));
+	EXPECT_STREQ("unknown", innerext_map_type_name(0));
 }
 
 /* ---------------------------------------------------------------- names and opts */

@@ -28,6 +28,13 @@ SIZE_IS(ie_prog_info, 128);
 SIZE_IS(ie_link_info, 224);
 SIZE_IS(ie_tp_ctx, 48);
 SIZE_IS(ie_syscall_ctx, 56);
+SIZE_IS(ie_image_map, 56);
+SIZE_IS(ie_map_def, 24);
+SIZE_IS(ie_map_create, 104);
+SIZE_IS(ie_map_get_fd, 32);
+SIZE_IS(ie_map_info, 120);
+SIZE_IS(ie_map_elem, 64);
+SIZE_IS(ie_map_batch, 64);
 
 /* every struct starts with its size (the image header with its magic) */
 static_assert(offsetof(struct ie_version, size) == 0, "size first");
@@ -47,7 +54,8 @@ static_assert(offsetof(struct ie_image_reloc, addend) % 8 == 0, "aligned addend"
 /* offsets user space and the module both rely on */
 static_assert(offsetof(struct ie_image_hdr, text_off) == 16, "hdr layout");
 static_assert(offsetof(struct ie_image_hdr, entries_off) == 52, "hdr layout");
-static_assert(offsetof(struct ie_image_hdr, reserved) == 60, "hdr layout");
+static_assert(offsetof(struct ie_image_hdr, maps_off) == 60, "hdr layout");
+static_assert(offsetof(struct ie_image_hdr, reserved) == 68, "hdr layout");
 static_assert(offsetof(struct ie_image_reloc, seg) == 4, "reloc layout");
 static_assert(offsetof(struct ie_image_reloc, target) == 8, "reloc layout");
 static_assert(offsetof(struct ie_image_reloc, addend) == 16, "reloc layout");
@@ -56,6 +64,7 @@ static_assert(offsetof(struct ie_image_entry, text_off) == IE_NAME_LEN + IE_SEC_
 	      "entry layout");
 static_assert(offsetof(struct ie_prog_load, name) == 32, "prog_load layout");
 static_assert(offsetof(struct ie_prog_load, prog_id) == 64, "prog_load layout");
+static_assert(offsetof(struct ie_prog_load, map_fds) == 72, "prog_load layout");
 static_assert(offsetof(struct ie_link_create, target) == 24, "link_create layout");
 static_assert(offsetof(struct ie_link_create, nr_args) == 152, "link_create layout");
 static_assert(offsetof(struct ie_link_create, link_id) == 168, "link_create layout");

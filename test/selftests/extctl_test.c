@@ -23,6 +23,7 @@
 #include <sys/capability.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -731,6 +732,507 @@ TEST_F(extctl, version_reports_the_module)
 	ASSERT_EQ(0, run(R, "-j version"));
 	ASSERT_TRUE(is_json(R->out)) TH_LOG("not JSON:\n%s", R->out);
 	ASSERT_OUT("\"module\":{\"abi_version\":1,\"features\":[\"kprobe\",\"tracepoint\"");
+}
+
+/* ------------------------------------------------------------------ map */
+
+#define MAP_OBJ		"examples/map_test.o"
+
+/* The id of the live map called @name (the only one), 0 if none. */
+static __u32 map_id_of(const char *name)
+{
+	struct ie_map_info info;
+	int dev = innerext_dev_open(NULL), fd;
+	__u32 id = 0;
+
+	if (dev < 0)
+		return 0;
+	fd = innerext_map_open_by_name(dev, name);
+	if (fd >= 0 && !innerext_map_get_info_by_fd(fd, &info))
+		id = info.id;
+	if (fd >= 0)
+		close(fd);
+	close(dev);
+	return id;
+}
+
+/* Maps go some milliseconds after their last user (RCU, a worker): wait for none. */
+static bool wait_no_maps(void)
+{
+	int dev = innerext_dev_open(NULL);
+	bool none = false;
+	__u32 id;
+
+	if (dev < 0)
+		return false;
+	for (int i = 0; i < 500 && !none; i++) {
+		id = 0;
+		none = innerext_get_next_id(dev, IE_OBJ_MAP, 0, &id) == -ENOENT;
+		if (!none)
+			usleep(10 * 1000);
+	}
+	close(dev);
+	return none;
+}
+
+/* "extctl map list" and "map dump" on examples/map_test.o's three maps */
+TEST_F_TIMEOUT(extctl, map_list_and_dump, 120)
+{
+	unsigned int prog_id = 0, link_id = 0;
+	__u32 count_id, blocked_id, runs_id;
+	char want[256];
+	const char *p;
+	int n = 0;
+
+	ASSERT_TRUE(wait_no_maps()) TH_LOG("maps left by earlier tests");
+	ASSERT_EQ(0, run(R, "load " MAP_OBJ)) TH_LOG("%s", R->err);
+	ASSERT_TRUE(parse_loaded(R->out, "map_test", "tracepoint raw_syscalls:sys_enter",
+				 "count_syscalls", &prog_id, &link_id)) TH_LOG("stdout: %s", R->out);
+	count_id = map_id_of("syscall_count");
+	blocked_id = map_id_of("blocked");
+	runs_id = map_id_of("invocations");
+	ASSERT_TRUE(count_id && blocked_id && runs_id);
+
+	ASSERT_EQ(0, run(R, "map list"));
+	ASSERT_STREQ("", R->err);
+	snprintf(want, sizeof(want), "%u: hash  name syscall_count  flags 0x0\n"
+		 "\tkey 4B  value 8B  max_entries 512  memory ", count_id);
+	ASSERT_OUT(want);
+	snprintf(want, sizeof(want), "%u: hash  name blocked  flags 0x0\n"
+		 "\tkey 2B  value 1B  max_entries 64  memory ", blocked_id);
+	ASSERT_OUT(want);
+	ASSERT_OUT("B  elements 0\n");
+	snprintf(want, sizeof(want), "%u: percpu_array  name invocations  flags 0x0\n"
+		 "\tkey 4B  value 8B  max_entries 1  memory ", runs_id);
+	ASSERT_OUT(want);
+	snprintf(want, sizeof(want), "\tprogs %u (map_test)\n", prog_id);
+	ASSERT_EQ(3, count_substr(R->out, want)) TH_LOG("stdout:\n%s", R->out);
+	ASSERT_EQ(9, count_lines(R->out)) TH_LOG("stdout:\n%s", R->out);
+
+	ASSERT_EQ(0, run(R, "-j map list"));
+	ASSERT_TRUE(is_json(R->out)) TH_LOG("not JSON:\n%s", R->out);
+	snprintf(want, sizeof(want), "{\"id\":%u,\"name\":\"blocked\",\"type\":\"hash\","
+		 "\"key_size\":2,\"value_size\":1,\"max_entries\":64,\"map_flags\":0,\"memory\":",
+		 blocked_id);
+	ASSERT_OUT(want);
+	snprintf(want, sizeof(want), "\"nr_progs\":1,\"progs\":[{\"id\":%u,\"name\":\"map_test\"}]}",
+		 prog_id);
+	ASSERT_EQ(3, count_substr(R->out, want)) TH_LOG("stdout:\n%s", R->out);
+	ASSERT_EQ(0, run(R, "map list -p"));
+	ASSERT_TRUE(is_json(R->out)) TH_LOG("not JSON:\n%s", R->out);
+
+	/* getppid (110) is counted: "key: 6e 00 00 00  value: ..." */
+	syscall(SYS_getppid);
+	syscall(SYS_getppid);
+	ASSERT_EQ(0, run(R, "map dump syscall_count"));
+	ASSERT_STREQ("", R->err);
+	ASSERT_OUT("key: 6e 00 00 00  value: ");
+	p = strstr(R->out, "Found ");
+	ASSERT_NE(NULL, p) TH_LOG("stdout:\n%s", R->out);
+	ASSERT_EQ(1, sscanf(p, "Found %d elements\n", &n));
+	ASSERT_LE(2, n);
+	ASSERT_EQ(n, count_substr(R->out, "key: ")) TH_LOG("stdout:\n%s", R->out);
+	ASSERT_EQ(n + 1, count_lines(R->out));
+	snprintf(want, sizeof(want), "Found %d elements\n", n);
+	ASSERT_STREQ(want, p);
+
+	/* by id, and JSON: the same element count */
+	ASSERT_EQ(0, run(R, "map dump id %u", count_id));
+	ASSERT_OUT("key: 6e 00 00 00  value: ");
+	ASSERT_OUT("\nFound ");
+	ASSERT_EQ(0, run(R, "-j map dump syscall_count"));
+	ASSERT_TRUE(is_json(R->out)) TH_LOG("not JSON:\n%s", R->out);
+	ASSERT_EQ(0, strncmp(R->out, "[{\"key\":[\"0x", 12)) TH_LOG("%s", R->out);
+	ASSERT_OUT("{\"key\":[\"0x6e\",\"0x00\",\"0x00\",\"0x00\"],\"value\":[\"0x");
+
+	/* per-CPU: one value per possible CPU */
+	ASSERT_EQ(0, run(R, "map dump invocations"));
+	ASSERT_OUT("key:\n00 00 00 00\nvalue (CPU 00): ");
+	ASSERT_OUT("\nvalue (CPU 01): ");
+	ASSERT_OUT("\nFound 1 element\n");
+	ASSERT_EQ(0, run(R, "-j map dump invocations"));
+	ASSERT_TRUE(is_json(R->out)) TH_LOG("not JSON:\n%s", R->out);
+	ASSERT_OUT("[{\"key\":[\"0x00\",\"0x00\",\"0x00\",\"0x00\"],\"values\":[{\"cpu\":0,\"value\":[");
+	ASSERT_OUT("{\"cpu\":1,\"value\":[");
+
+	/* empty */
+	ASSERT_EQ(0, run(R, "map dump blocked"));
+	ASSERT_STREQ("Found 0 elements\n", R->out);
+	ASSERT_EQ(0, run(R, "-j map dump blocked"));
+	ASSERT_STREQ("[]\n", R->out);
+
+	/* unload: the program goes, and its maps with it */
+	ASSERT_EQ(0, run(R, "unload map_test"));
+	ASSERT_TRUE(wait_no_maps());
+	ASSERT_EQ(0, run(R, "map list"));
+	ASSERT_STREQ("", R->out);
+	ASSERT_EQ(0, run(R, "-j map list"));
+	ASSERT_STREQ("[]\n", R->out);
+}
+
+/* lookup, update, delete with each key syntax; the outcomes as BPF users know them */
+TEST_F_TIMEOUT(extctl, map_lookup_update_delete, 120)
+{
+	__u32 id;
+	char want[256];
+
+	ASSERT_TRUE(wait_no_maps()) TH_LOG("maps left by earlier tests");
+	ASSERT_EQ(0, run(R, "load " MAP_OBJ)) TH_LOG("%s", R->err);
+	id = map_id_of("blocked");
+	ASSERT_NE(0, id);
+
+	/* "key 53" on a 2-byte key: one number, little-endian: 35 00 */
+	ASSERT_EQ(0, run(R, "map update blocked key 53 value 1"));
+	ASSERT_STREQ("", R->out);
+	ASSERT_STREQ("", R->err);
+	static const char *const keys[] = {
+		"key 53", "key 0x35 0", "key 53 0", "key hex 35 00", "key 0x35", "key hex 35 0",
+	};
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		ASSERT_EQ(0, run(R, "map lookup blocked %s", keys[i])) TH_LOG("%s: %s", keys[i], R->err);
+		ASSERT_STREQ("key: 35 00  value: 01\n", R->out) TH_LOG("%s", keys[i]);
+		ASSERT_STREQ("", R->err);
+	}
+	ASSERT_EQ(0, run(R, "map lookup id %u key 53", id));
+	ASSERT_STREQ("key: 35 00  value: 01\n", R->out);
+	ASSERT_EQ(0, run(R, "map lookup name blocked key 53 -j"));
+	ASSERT_STREQ("{\"key\":[\"0x35\",\"0x00\"],\"value\":[\"0x01\"]}\n", R->out);
+
+	/* noexist on a present key, exist on a missing one */
+	run(R, "map update blocked key 53 value 2 noexist");
+	ASSERT_FAILED_1(1, "extctl: ");
+	snprintf(want, sizeof(want), "extctl: map update 'blocked' (id %u): key exists (noexist)\n", id);
+	ASSERT_STREQ(want, R->err);
+	run(R, "map update blocked key 54 value 2 exist");
+	ASSERT_FAILED_1(1, "extctl: ");
+	snprintf(want, sizeof(want), "extctl: map update 'blocked' (id %u): no such key (exist)\n", id);
+	ASSERT_STREQ(want, R->err);
+	ASSERT_EQ(0, run(R, "map update blocked key 53 value 0x7 exist"));
+	ASSERT_EQ(0, run(R, "map update blocked key 54 value 2 noexist"));
+	ASSERT_EQ(0, run(R, "map update blocked key hex 00 01 value hex ff any"));
+	ASSERT_EQ(0, run(R, "-j map update blocked key 55 value 3"));
+	ASSERT_STREQ("null\n", R->out);
+	ASSERT_EQ(0, run(R, "map lookup blocked key 53"));
+	ASSERT_STREQ("key: 35 00  value: 07\n", R->out);
+	ASSERT_EQ(0, run(R, "map dump blocked"));
+	ASSERT_OUT("key: 35 00  value: 07\n");
+	ASSERT_OUT("key: 36 00  value: 02\n");
+	ASSERT_OUT("key: 00 01  value: ff\n");
+	ASSERT_OUT("key: 37 00  value: 03\n");
+	ASSERT_EQ(5, count_lines(R->out));
+	ASSERT_OUT("\nFound 4 elements\n");
+
+	/* delete (the issue's own command), then it is gone */
+	ASSERT_EQ(0, run(R, "map delete blocked key 53"));
+	ASSERT_STREQ("", R->out);
+	ASSERT_STREQ("", R->err);
+	run(R, "map delete blocked key 53");
+	ASSERT_FAILED_1(1, "extctl: ");
+	snprintf(want, sizeof(want), "extctl: map delete 'blocked' (id %u): no such key\n", id);
+	ASSERT_STREQ(want, R->err);
+	run(R, "map lookup blocked key hex 35 00");
+	ASSERT_FAILED_1(1, "extctl: ");
+	snprintf(want, sizeof(want), "extctl: map lookup 'blocked' (id %u): no such key\n", id);
+	ASSERT_STREQ(want, R->err);
+	ASSERT_EQ(0, run(R, "-j map delete id %u key 54", id));
+	ASSERT_STREQ("null\n", R->out);
+
+	/* per-CPU: the value given is stored for every CPU */
+	ASSERT_EQ(0, run(R, "map update invocations key 0 value 0"));
+	ASSERT_EQ(0, run(R, "map lookup invocations key 0"));
+	ASSERT_OUT("key:\n00 00 00 00\nvalue (CPU 00): ");
+	ASSERT_OUT("\nvalue (CPU 01): ");
+	/* a 4-byte key: the single number rule */
+	syscall(SYS_getppid);
+	ASSERT_EQ(0, run(R, "map lookup syscall_count key 110"));
+	ASSERT_EQ(0, strncmp(R->out, "key: 6e 00 00 00  value: ", 25)) TH_LOG("%s", R->out);
+	ASSERT_EQ(0, run(R, "map lookup syscall_count key 0x6e 0 0 0"));
+	ASSERT_EQ(0, strncmp(R->out, "key: 6e 00 00 00  value: ", 25)) TH_LOG("%s", R->out);
+	ASSERT_EQ(0, run(R, "unload map_test"));
+}
+
+/* A map or a program the module refuses: one error line, nothing left behind. */
+TEST_F_TIMEOUT(extctl, map_load_refusals, 60)
+{
+	ASSERT_TRUE(wait_no_maps()) TH_LOG("maps left by earlier tests");
+	run(R, "load " FIX("maps_refused.o"));
+	ASSERT_FAILED_1(1, "extctl: map 'huge' (hash) of 'maps_refused' refused: ");
+	ASSERT_ERR("(Argument list too long)\n");
+	ASSERT_TRUE(wait_no_maps());
+	run(R, "load " FIX("maps_bad_import.o"));
+	ASSERT_FAILED(1, "extctl: load of 'maps_bad_import' refused: unknown helper 'printf'");
+	ASSERT_TRUE(wait_no_maps());
+	ASSERT_EQ(0, run(R, "list -j"));
+	ASSERT_STREQ(EMPTY_LIST, R->out);
+}
+
+/* refusals: one line, exit 2 for arguments, 1 for what the module says */
+TEST_F_TIMEOUT(extctl, map_errors, 120)
+{
+	static const struct {
+		const char *args;
+		const char *msg;
+	} usage[] = {
+		{ "map lookup blocked key 1 2 3", "extctl: key is 3 bytes, this map's key is 2 bytes\n" },
+		{ "map lookup syscall_count key 1 2", "extctl: key is 2 bytes, this map's key is 4 bytes\n" },
+		{ "map lookup syscall_count key hex 6e", "extctl: key is 1 byte, this map's key is 4 bytes\n" },
+		{ "map update blocked key 53 value 1 2", "extctl: value is 2 bytes, this map's value is 1 byte\n" },
+		{ "map lookup blocked key 70000", "extctl: map lookup: key 70000 does not fit in this map's 2-byte key\n" },
+		{ "map update blocked key 53 value 256", "extctl: map update: value 256 does not fit in this map's 1-byte value\n" },
+		{ "map lookup blocked key 0x35 zz", "extctl: map lookup: key byte 'zz' is not a byte (0..255, decimal or 0x hex)\n" },
+		{ "map lookup blocked key 256 0", "extctl: map lookup: key byte '256' is not a byte (0..255, decimal or 0x hex)\n" },
+		{ "map lookup blocked key hex 0x35 00", "extctl: map lookup: key byte '0x35' is not a hex byte (00..ff)\n" },
+		{ "map lookup blocked key five", "extctl: map lookup: key 'five' is not a number (decimal or 0x hex)\n" },
+		{ "map lookup blocked key", "extctl: map lookup: missing key bytes after 'key'\n" },
+		{ "map lookup blocked key hex", "extctl: map lookup: missing key bytes after 'key hex'\n" },
+		{ "map update blocked key 53", "extctl: map update: expected 'value BYTES' after the key; try 'extctl map update help'\n" },
+		{ "map update blocked key 53 value 1 maybe", "extctl: map update: unexpected argument 'maybe' (flags: any, noexist, exist); try 'extctl map update help'\n" },
+		{ "map update blocked key 53 0x35 0 value 1", "extctl: key is 3 bytes, this map's key is 2 bytes\n" },
+		{ "map delete blocked key 53 value 1", "extctl: map delete: unexpected argument 'value'; try 'extctl map delete help'\n" },
+		{ "map lookup blocked 53", "extctl: map lookup: expected 'key BYTES' after MAP; try 'extctl map lookup help'\n" },
+	};
+	__u16 k;
+	__u8 one = 1;
+	__u32 blocked_id, runs_id, id2;
+	char want[256];
+	int dev, fd;
+	size_t i;
+
+	ASSERT_TRUE(wait_no_maps()) TH_LOG("maps left by earlier tests");
+	run(R, "map dump blocked");
+	ASSERT_FAILED_1(1, "extctl: no map named 'blocked'\n");
+	run(R, "map dump id 4000000");
+	ASSERT_FAILED_1(1, "extctl: no map with id 4000000\n");
+
+	ASSERT_EQ(0, run(R, "load " MAP_OBJ)) TH_LOG("%s", R->err);
+	blocked_id = map_id_of("blocked");
+	runs_id = map_id_of("invocations");
+	for (i = 0; i < sizeof(usage) / sizeof(usage[0]); i++) {
+		EXPECT_EQ(2, run(R, "%s", usage[i].args)) TH_LOG("extctl %s", usage[i].args);
+		EXPECT_STREQ(usage[i].msg, R->err) TH_LOG("extctl %s", usage[i].args);
+		EXPECT_STREQ("", R->out) TH_LOG("extctl %s", usage[i].args);
+	}
+
+	/* a full hash map */
+	dev = innerext_dev_open(NULL);
+	ASSERT_LE(0, dev);
+	fd = innerext_map_open_by_name(dev, "blocked");
+	ASSERT_LE(0, fd);
+	for (k = 60000; k < 60064; k++)
+		ASSERT_EQ(0, innerext_map_update_elem(fd, &k, 2, &one, 1, IE_ANY));
+	close(fd);
+	run(R, "map update blocked key 53 value 1");
+	ASSERT_FAILED_1(1, "extctl: ");
+	snprintf(want, sizeof(want), "extctl: map update 'blocked' (id %u): map is full (max_entries 64)\n",
+		 blocked_id);
+	ASSERT_STREQ(want, R->err);
+	ASSERT_EQ(0, run(R, "map dump blocked"));
+	ASSERT_OUT("\nFound 64 elements\n");
+
+	/* arrays have every element: none can be deleted */
+	run(R, "map delete invocations key 0");
+	ASSERT_FAILED_1(1, "extctl: ");
+	snprintf(want, sizeof(want), "extctl: map delete 'invocations' (id %u): array elements cannot be deleted (EINVAL)\n",
+		 runs_id);
+	ASSERT_STREQ(want, R->err);
+
+	/* two maps of one name: pick by id */
+	ASSERT_EQ(0, run(R, "load " MAP_OBJ " --name map_test2")) TH_LOG("%s", R->err);
+	id2 = 0;
+	while (!innerext_get_next_id(dev, IE_OBJ_MAP, id2, &id2)) {
+		struct ie_map_info info;
+
+		if (id2 != blocked_id && !innerext_map_get_info_by_id(dev, id2, &info) &&
+		    !strcmp(info.name, "blocked"))
+			break;
+	}
+	run(R, "map dump blocked");
+	ASSERT_FAILED_1(1, "extctl: ");
+	snprintf(want, sizeof(want), "extctl: 2 maps are named 'blocked' (ids %u, %u): pick one with 'id MAP_ID'\n",
+		 blocked_id < id2 ? blocked_id : id2, blocked_id < id2 ? id2 : blocked_id);
+	ASSERT_STREQ(want, R->err);
+	ASSERT_EQ(0, run(R, "map dump id %u", id2));
+	ASSERT_STREQ("Found 0 elements\n", R->out);
+	close(dev);
+	ASSERT_EQ(0, run(R, "unload map_test2"));
+	ASSERT_EQ(0, run(R, "unload map_test"));
+}
+
+/* ------------------------------------------------------------------ events (ring buffers) */
+
+#define RINGBUF_OBJ	"examples/ringbuf_events.o"
+#define STRESS_OBJ	FIX("ringbuf_stress.o")
+
+/* "  0000  aa bb cc dd": the first bytes of a hex-dumped record that starts with @v (LE) */
+static void hex_u32(char *buf, size_t size, __u32 v)
+{
+	snprintf(buf, size, "  0000  %02x %02x %02x %02x ", v & 0xff, (v >> 8) & 0xff,
+		 (v >> 16) & 0xff, v >> 24);
+}
+
+/*
+ * examples/ringbuf_events.o records every execve(2) (struct exec_event: pid, tid,
+ * ktime, comm[16], filename[232]); extctl's own execve lands in the ring too.
+ */
+TEST_F_TIMEOUT(extctl, events_hex_json_and_string, 120)
+{
+	char want[128];
+	pid_t pid[3];
+	int i;
+
+	ASSERT_EQ(0, run(R, "load " RINGBUF_OBJ)) TH_LOG("%s", R->err);
+	ASSERT_OUT("link id ");
+	for (i = 0; i < 3; i++) {
+		pid[i] = trigger(1);
+		ASSERT_LT(0, pid[i]);
+	}
+
+	/* hex: the three execs of the trigger, in order */
+	ASSERT_EQ(0, run(R, "events events -n 3 -t 10"));
+	ASSERT_STREQ("", R->err);
+	ASSERT_EQ(3, count_substr(R->out, "size 264\n")) TH_LOG("stdout:\n%s", R->out);
+	/* size, 0000 .. 0040, "*" for the zero lines up to 00f0, the last 8 bytes */
+	ASSERT_EQ(3 * 8, count_lines(R->out)) TH_LOG("stdout:\n%s", R->out);
+	ASSERT_EQ(3, count_substr(R->out, "\n  *\n  0100  00 00 00 00 00 00 00 00     "))
+		TH_LOG("stdout:\n%s", R->out);
+	for (i = 0; i < 3; i++) {
+		hex_u32(want, sizeof(want), pid[i]);
+		ASSERT_OUT(want);
+	}
+	ASSERT_EQ(3, count_substr(R->out, "|extctl_test.....|\n")) TH_LOG("%s", R->out);
+	ASSERT_EQ(3, count_substr(R->out, "|examples/hello_t|\n")) TH_LOG("%s", R->out);
+	ASSERT_EQ(3, count_substr(R->out, "|rigger..........|\n")) TH_LOG("%s", R->out);
+
+	/* JSON: the exec of the previous `extctl events`, then another trigger */
+	pid[0] = trigger(1);
+	ASSERT_LT(0, pid[0]);
+	ASSERT_EQ(0, run(R, "-j events name events -n 2 -t 10"));
+	ASSERT_STREQ("", R->err);
+	ASSERT_EQ(2, count_lines(R->out)) TH_LOG("stdout:\n%s", R->out);
+	ASSERT_EQ(2, count_substr(R->out, "{\"size\":264,\"data\":[")) TH_LOG("%s", R->out);
+	{
+		char *nl = strchr(R->out, '\n');
+
+		*nl = '\0';
+		ASSERT_TRUE(is_json(R->out)) TH_LOG("not JSON: %s", R->out);
+		ASSERT_TRUE(is_json(nl + 1)) TH_LOG("not JSON: %s", nl + 1);
+		*nl = '\n';
+	}
+	snprintf(want, sizeof(want), "{\"size\":264,\"data\":[%u,%u,%u,%u,", pid[0] & 0xff,
+		 (pid[0] >> 8) & 0xff, (pid[0] >> 16) & 0xff, (unsigned int)pid[0] >> 24);
+	ASSERT_OUT(want);
+
+	/* text: the exec of the JSON run; trailing NULs dropped, the rest escaped */
+	ASSERT_EQ(0, run(R, "events events -s -n 1 -t 10"));
+	ASSERT_STREQ("", R->err);
+	ASSERT_EQ(1, count_lines(R->out)) TH_LOG("stdout:\n%s", R->out);
+	ASSERT_OUT("extctl_test\\x00\\x00\\x00\\x00\\x00./tools/extctl/extctl\n");
+	ASSERT_EQ(0, run(R, "-j events events -s -n 1 -t 10"));
+	ASSERT_OUT("{\"size\":264,\"string\":\"");
+	ASSERT_OUT("extctl_test\\u0000\\u0000\\u0000\\u0000\\u0000./tools/extctl/extctl\"}\n");
+
+	/* the previous run's exec and its own, then the time is up */
+	ASSERT_EQ(0, run(R, "events events -t 0.5"));
+	ASSERT_EQ(2, count_substr(R->out, "size 264\n")) TH_LOG("stdout:\n%s", R->out);
+	ASSERT_EQ(2, count_substr(R->out, "|extctl_test.....|\n")) TH_LOG("%s", R->out);
+	ASSERT_EQ(2, count_substr(R->out, "|./tools/extctl/e|\n")) TH_LOG("%s", R->out);
+
+	ASSERT_EQ(0, run(R, "unload ringbuf_events"));
+}
+
+static int map_fd_by_name(const char *name)
+{
+	int dev = innerext_dev_open(NULL), fd;
+
+	if (dev < 0)
+		return dev;
+	fd = innerext_map_open_by_name(dev, name);
+	close(dev);
+	return fd;
+}
+
+static __u64 ctl_get(int fd, __u32 i)
+{
+	__u64 v = ~0ULL;
+
+	innerext_map_lookup_elem(fd, &i, sizeof(i), &v, sizeof(v));
+	return v;
+}
+
+/* a slow reader: records that did not fit are reported on stderr at exit */
+TEST_F_TIMEOUT(extctl, events_reports_dropped_records, 120)
+{
+	__u64 attempts, discarded, full, pid = getpid();
+	__u32 k_pid = 0;
+	char want[160];
+	int ctl, i;
+
+	ASSERT_EQ(0, run(R, "load " STRESS_OBJ)) TH_LOG("%s", R->err);
+	ctl = map_fd_by_name("rbs_ctl");
+	ASSERT_LE(0, ctl);
+	ASSERT_EQ(0, innerext_map_update_elem(ctl, &k_pid, 4, &pid, 8, IE_ANY));
+	for (i = 0; i < 1000; i++)
+		syscall(SYS_getppid);
+	attempts = ctl_get(ctl, 2);
+	discarded = ctl_get(ctl, 3);
+	full = ctl_get(ctl, 4);
+	ASSERT_EQ(1000, attempts);
+	ASSERT_LT(0, full);
+
+	ASSERT_EQ(0, run(R, "-j events rbs_ring -t 1"));
+	ASSERT_EQ(attempts - discarded - full, count_lines(R->out)) TH_LOG("%s", R->err);
+	snprintf(want, sizeof(want),
+		 "extctl: events: map 'rbs_ring': %llu records dropped because the ring was full "
+		 "(0 while reading)\n", (unsigned long long)full);
+	ASSERT_STREQ(want, R->err);
+	close(ctl);
+}
+
+TEST_F(extctl, events_errors)
+{
+	int dev, fd, fd2, arr;
+	struct ie_map_info info;
+	char want[128];
+
+	ASSERT_EQ(2, run(R, "events"));
+	ASSERT_FAILED_1(2, "extctl: events: missing MAP; try 'extctl events help'");
+	ASSERT_EQ(2, run(R, "events id"));
+	ASSERT_FAILED_1(2, "extctl: events: 'id' needs an argument");
+	ASSERT_EQ(2, run(R, "events id x7"));
+	ASSERT_FAILED_1(2, "extctl: events: 'x7' is not a map id");
+	ASSERT_EQ(2, run(R, "events x -n 0"));
+	ASSERT_FAILED_1(2, "extctl: events: COUNT must be a positive number, not '0'");
+	ASSERT_EQ(2, run(R, "events x y"));
+	ASSERT_FAILED_1(2, "extctl: events: unexpected argument 'y'; try 'extctl events help'");
+	ASSERT_EQ(1, run(R, "events nosuchmap"));
+	ASSERT_FAILED_1(1, "extctl: events: no map named 'nosuchmap' (see 'extctl list')");
+	ASSERT_EQ(1, run(R, "events id 999999"));
+	ASSERT_FAILED_1(1, "extctl: events: no map with id 999999");
+
+	dev = innerext_dev_open(NULL);
+	ASSERT_LE(0, dev);
+	arr = innerext_map_create(dev, IE_MAP_ARRAY, "ev_array", 4, 4, 1, NULL);
+	ASSERT_LE(0, arr);
+	ASSERT_EQ(0, innerext_map_get_info_by_fd(arr, &info));
+	run(R, "events ev_array");
+	snprintf(want, sizeof(want),
+		 "extctl: events: map 'ev_array' (id %u, type array) is not a ring buffer", info.id);
+	ASSERT_FAILED_1(1, want);
+
+	fd = innerext_map_create(dev, IE_MAP_RINGBUF, "ev_twice", 0, 0, 4096, NULL);
+	fd2 = innerext_map_create(dev, IE_MAP_RINGBUF, "ev_twice", 0, 0, 4096, NULL);
+	ASSERT_LE(0, fd);
+	ASSERT_LE(0, fd2);
+	run(R, "events ev_twice -t 0.1");
+	ASSERT_FAILED_1(1, "several maps are named 'ev_twice': use 'id MAP_ID'");
+	ASSERT_EQ(0, innerext_map_get_info_by_fd(fd2, &info));
+	ASSERT_EQ(0, run(R, "events id %u -t 0.1", info.id));
+	ASSERT_STREQ("", R->out);
+	ASSERT_STREQ("", R->err);
+	close(fd2);
+	close(fd);
+	close(arr);
+	close(dev);
 }
 
 TEST_HARNESS_MAIN

@@ -506,7 +506,7 @@ TEST_F(img, unknown_image_flags)
 
 TEST_F(img, nonzero_reserved_header_field)
 {
-	hdr_of(self->img)->reserved[8] = 1;
+	hdr_of(self->img)->reserved[6] = 1;
 	EXPECT_REFUSED(-EINVAL, "reserved");
 }
 
@@ -603,12 +603,27 @@ TEST_F(img, prog_load_nonzero_reserved)
 {
 	struct ie_prog_load t = { 0 };
 
-	t.reserved[3] = 1;
+	t.reserved[1] = 1;
 	EXPECT_EQ(-EINVAL, raw_load(self->fd, self->img, self->size, self->log, &t));
 	EXPECT_NE(NULL, strstr(self->log, "reserved"));
 	memset(&t, 0, sizeof(t));
 	t.pad = 1;
 	EXPECT_EQ(-EINVAL, raw_load(self->fd, self->img, self->size, self->log, &t));
+	memset(&t, 0, sizeof(t));
+	t.pad2 = 1;
+	EXPECT_EQ(-EINVAL, raw_load(self->fd, self->img, self->size, self->log, &t));
+}
+
+TEST_F(img, map_fds_must_match_the_image_maps)
+{
+	struct ie_prog_load t = { 0 };
+	__u32 fds[1] = { 0 };
+
+	t.map_fds = (unsigned long)fds;
+	t.nr_map_fds = 1;
+	EXPECT_EQ(-EINVAL, raw_load(self->fd, self->img, self->size, self->log, &t));
+	EXPECT_NE(NULL, strstr(self->log, "the image uses 0 maps, 1 map fds given"))
+		TH_LOG("log: %s", self->log);
 }
 
 TEST_F(img, prog_load_bad_name)

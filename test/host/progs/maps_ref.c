@@ -1,4 +1,4 @@
-/* Uses a BPF-style map: not supported yet, must be refused with a reason. */
+/* A BPF-style (libbpf) map definition: not an innerext one, refused with a reason. */
 #include <innerext/extension.h>
 
 struct { int type; int max_entries; } counts SEC(".maps");

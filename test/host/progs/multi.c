@@ -2,13 +2,12 @@
 /*
  * Test extension exercising the loader: several program sections (two programs in
  * one), .text subprograms, .data/.rodata/.bss, pointers in data to text and data
- * (R_X86_64_64), a BPF-style license section and an unreferenced .maps section
- * (both skipped).
+ * (R_X86_64_64), a BPF-style license section (skipped) and an unreferenced map.
  */
 #include <innerext/extension.h>
 
 char LICENSE[] SEC("license") = "GPL";
-struct { int type; int max_entries; } unused_map SEC(".maps");
+IE_MAP(unused_map, IE_MAP_ARRAY, __u32, __u64, 4, 0);
 
 int counter;				/* .bss */
 int initialized = 42;			/* .data */
