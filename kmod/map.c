@@ -260,19 +260,7 @@ long ie_cmd_map_info(void __user *uarg, size_t usize)
 
 struct ie_map *ie_map_get_fd_ref(int fd)
 {
-	struct ie_map *map;
-	struct fd f = fdget(fd);
-
-	if (!fd_file(f))
-		return ERR_PTR(-EBADF);
-	if (fd_file(f)->f_op != &ie_map_fops) {
-		fdput(f);
-		return ERR_PTR(-EINVAL);
-	}
-	map = fd_file(f)->private_data;
-	ie_map_get(map);
-	fdput(f);
-	return map;
+	return ie_fd_get(fd, &ie_map_fops, struct ie_map, ref);
 }
 
 /* ------------------------------------------------------------ element ioctls */

@@ -5,6 +5,7 @@
 #include <linux/kernel.h>
 #include <linux/uaccess.h>
 
+#include "compat.h"
 #include "objs.h"
 
 int ie_ids_add(struct ie_ids *ids, void *obj, u32 *id)
@@ -57,6 +58,22 @@ int ie_ids_next(struct ie_ids *ids, u32 start, u32 *next)
 		return -ENOENT;
 	*next = id;
 	return 0;
+}
+
+void *ie_fd_get_obj(int fd, const struct file_operations *fops, size_t ref_off)
+{
+	struct fd f = fdget(fd);
+	void *obj;
+
+	if (!fd_file(f))
+		return ERR_PTR(-EBADF);
+	obj = ERR_PTR(-EINVAL);
+	if (fd_file(f)->f_op == fops) {
+		obj = fd_file(f)->private_data;
+		refcount_inc((refcount_t *)((char *)obj + ref_off));
+	}
+	fdput(f);
+	return obj;
 }
 
 int ie_fd_install(const char *name, const struct file_operations *fops, void *priv,

@@ -34,6 +34,15 @@ int ie_ids_next(struct ie_ids *ids, u32 start, u32 *next);
 	((type *)ie_ids_get(ids, id, offsetof(type, member)))
 
 /*
+ * The object behind @fd if it is one of ours (@fops), with its refcount (at
+ * @ref_off) raised; ERR_PTR(-EBADF) for no fd, ERR_PTR(-EINVAL) for another file.
+ */
+void *ie_fd_get_obj(int fd, const struct file_operations *fops, size_t ref_off);
+
+#define ie_fd_get(fd, fops, type, member)				\
+	((type *)ie_fd_get_obj(fd, fops, offsetof(type, member)))
+
+/*
  * Hand @priv to user space: write @id to @uid, then install an O_CLOEXEC
  * anon-inode fd. Returns the fd. On failure the reference @priv carried is
  * dropped: through @fops->release once the file exists, else through @put.

@@ -60,19 +60,7 @@ static const struct file_operations ie_prog_fops = {
 
 struct ie_prog *ie_prog_get_fd(int fd)
 {
-	struct ie_prog *prog;
-	struct fd f = fdget(fd);
-
-	if (!fd_file(f))
-		return ERR_PTR(-EBADF);
-	if (fd_file(f)->f_op != &ie_prog_fops) {
-		fdput(f);
-		return ERR_PTR(-EINVAL);
-	}
-	prog = fd_file(f)->private_data;
-	refcount_inc(&prog->ref);
-	fdput(f);
-	return prog;
+	return ie_fd_get(fd, &ie_prog_fops, struct ie_prog, ref);
 }
 
 struct ie_prog *ie_prog_get_id(u32 id)

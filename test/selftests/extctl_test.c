@@ -30,6 +30,7 @@
 #include <innerext/libinnerext.h>
 
 #include "kselftest_harness.h"
+#include "selftest_util.h"
 
 #define EXTCTL		"./tools/extctl/extctl"
 #define HELLO_OBJ	"examples/hello.o"
@@ -181,16 +182,6 @@ static int count_lines(const char *s)
 	return n;
 }
 
-static int count_substr(const char *hay, const char *needle)
-{
-	int n = 0;
-
-	while ((hay = strstr(hay, needle))) {
-		n++;
-		hay += strlen(needle);
-	}
-	return n;
-}
 
 /*
  * The error contract: exactly one "extctl: " line, ending in '\n', then only

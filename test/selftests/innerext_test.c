@@ -25,20 +25,13 @@
 #include <innerext/libinnerext.h>
 
 #include "kselftest_harness.h"
+#include "selftest_util.h"
 
 #define HELLO_OBJ	"examples/hello.o"
 #define HELLO_TRIGGER	"examples/hello_trigger"
-#define LOG_SIZE	4096
 
 /* ------------------------------------------------------------------ helpers */
 
-static int quiet_print(enum innerext_print_level level, const char *fmt, va_list ap)
-{
-	(void)level;
-	(void)fmt;
-	(void)ap;
-	return 0;
-}
 
 /* Read every trace line available now (non-blocking) into buf. */
 static size_t trace_drain(int dev, char *buf, size_t size)
@@ -72,16 +65,6 @@ static size_t trace_wait_drain(int dev, char *buf, size_t size, int ms)
 	return trace_drain(dev, buf, size);
 }
 
-static int count_substr(const char *hay, const char *needle)
-{
-	int n = 0;
-
-	while ((hay = strstr(hay, needle))) {
-		n++;
-		hay += strlen(needle);
-	}
-	return n;
-}
 
 static void do_dups(int n)
 {
@@ -182,20 +165,6 @@ static struct ie_version version_of(int dev)
 	return v;
 }
 
-static long meminfo_kb(const char *key)
-{
-	char line[256];
-	long val = -1;
-	FILE *f = fopen("/proc/meminfo", "r");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, key, strlen(key)) && line[strlen(key)] == ':')
-			val = atol(line + strlen(key) + 1);
-	fclose(f);
-	return val;
-}
 
 /* ------------------------------------------------------------------ fixture */
 

@@ -18,81 +18,13 @@
 #include <linux/innerext.h>
 
 #include "kselftest_harness.h"
+#include "selftest_util.h"
 
-#define LOG_SIZE 4096
 
-static int nr_cpus(void)
-{
-	/* "0-1" or "0" on the test VM; as libbpf parses /sys/devices/system/cpu/possible */
-	FILE *f = fopen("/sys/devices/system/cpu/possible", "r");
-	int a = 0, b = 0, n;
 
-	if (!f)
-		return -1;
-	n = fscanf(f, "%d-%d", &a, &b);
-	fclose(f);
-	return n == 2 ? b + 1 : a + 1;
-}
 
-static long meminfo_kb(const char *key)
-{
-	char line[256];
-	long val = -1;
-	FILE *f = fopen("/proc/meminfo", "r");
 
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, key, strlen(key)) && line[strlen(key)] == ':')
-			val = atol(line + strlen(key) + 1);
-	fclose(f);
-	return val;
-}
 
-static int map_create(int dev, __u32 type, __u32 ksz, __u32 vsz, __u32 max, const char *name,
-		      char *log, struct ie_map_create *tweak)
-{
-	struct ie_map_create a;
-	int fd;
-
-	memset(&a, 0, sizeof(a));
-	if (tweak)
-		a = *tweak;
-	a.size = sizeof(a);
-	a.type = type;
-	a.key_size = ksz;
-	a.value_size = vsz;
-	a.max_entries = max;
-	snprintf(a.name, sizeof(a.name), "%s", name);
-	if (log) {
-		log[0] = '\0';
-		a.log_buf = (unsigned long)log;
-		a.log_size = LOG_SIZE;
-	}
-	fd = ioctl(dev, IE_IOC_MAP_CREATE, &a);
-	if (fd >= 0 && tweak)
-		tweak->map_id = a.map_id;
-	return fd < 0 ? -errno : fd;
-}
-
-static int elem(int fd, unsigned long cmd, const void *key, __u32 ksz, void *value, __u32 vsz,
-		void *next, __u64 flags)
-{
-	struct ie_map_elem e = {
-		.size = sizeof(e), .key_size = ksz, .value_size = vsz,
-		.key = (unsigned long)key, .value = (unsigned long)value,
-		.next_key = (unsigned long)next, .flags = flags,
-	};
-
-	return ioctl(fd, cmd, &e) ? -errno : 0;
-}
-
-static int map_info_fd(int fd, struct ie_map_info *info)
-{
-	memset(info, 0, sizeof(*info));
-	info->size = sizeof(*info);
-	return ioctl(fd, IE_IOC_MAP_INFO, info) ? -errno : 0;
-}
 
 FIXTURE(maps) {
 	int dev;
@@ -114,7 +46,7 @@ FIXTURE_TEARDOWN(maps)
 
 #define EXPECT_CREATE_REFUSED(err, substr, type, ksz, vsz, max, name, tweak)		\
 	do {										\
-		int __fd = map_create(self->dev, type, ksz, vsz, max, name, self->log, tweak); \
+		int __fd = map_create_tweak(self->dev, type, ksz, vsz, max, name, self->log, tweak); \
 		EXPECT_EQ(err, __fd) TH_LOG("log: %s", self->log);			\
 		if (__fd >= 0)								\
 			close(__fd);							\
@@ -197,7 +129,7 @@ TEST_F(maps, create_info_and_reopen_by_id)
 	__u32 key = 3, val = 0xabcd, out = 0;
 	int fd, fd2;
 
-	fd = map_create(self->dev, IE_MAP_ARRAY, 4, 4, 8, "reopen_me", self->log, &t);
+	fd = map_create_tweak(self->dev, IE_MAP_ARRAY, 4, 4, 8, "reopen_me", self->log, &t);
 	ASSERT_LE(0, fd) TH_LOG("log: %s", self->log);
 	ASSERT_LT(0, t.map_id);
 
@@ -252,7 +184,7 @@ TEST_F(maps, next_id_lists_maps)
 	struct ie_get_next_id n = { .size = sizeof(n), .type = IE_OBJ_MAP };
 	int fd, found = 0;
 
-	fd = map_create(self->dev, IE_MAP_ARRAY, 4, 4, 1, "listed", NULL, &t);
+	fd = map_create_tweak(self->dev, IE_MAP_ARRAY, 4, 4, 1, "listed", NULL, &t);
 	ASSERT_LE(0, fd);
 	while (!ioctl(self->dev, IE_IOC_GET_NEXT_ID, &n)) {
 		found += n.next_id == t.map_id;
@@ -280,7 +212,7 @@ TEST_F(maps, array_semantics)
 {
 	__u64 val = 7, out = 0;
 	__u32 key = 0, next = 99, bad = 16;
-	int fd = map_create(self->dev, IE_MAP_ARRAY, 4, 8, 16, "arr", self->log, NULL);
+	int fd = map_create(self->dev, IE_MAP_ARRAY, 4, 8, 16, "arr", self->log);
 
 	ASSERT_LE(0, fd) TH_LOG("log: %s", self->log);
 	/* every element exists, zeroed */
@@ -320,7 +252,7 @@ TEST_F(maps, array_semantics)
 TEST_F(maps, element_struct_rules)
 {
 	struct ie_map_elem e = { .size = sizeof(e), .key_size = 4, .value_size = 8 };
-	int fd = map_create(self->dev, IE_MAP_ARRAY, 4, 8, 4, "rules", NULL, NULL);
+	int fd = map_create(self->dev, IE_MAP_ARRAY, 4, 8, 4, "rules", NULL);
 	__u32 key = 0;
 	__u64 v;
 
@@ -347,7 +279,7 @@ TEST_F(maps, element_struct_rules)
 
 TEST_F(maps, array_dump_in_batches)
 {
-	int fd = map_create(self->dev, IE_MAP_ARRAY, 4, 4, 10, "dumped", NULL, NULL);
+	int fd = map_create(self->dev, IE_MAP_ARRAY, 4, 4, 10, "dumped", NULL);
 	struct ie_map_batch b = { .size = sizeof(b), .key_size = 4, .value_size = 4 };
 	__u32 keys[4], vals[4], seen[10] = { 0 }, total = 0, i;
 
@@ -388,7 +320,7 @@ TEST_F(maps, array_dump_in_batches)
 TEST_F(maps, percpu_array_layout)
 {
 	int cpus = nr_cpus();
-	int fd = map_create(self->dev, IE_MAP_PERCPU_ARRAY, 4, 4, 2, "pcpu", self->log, NULL);
+	int fd = map_create(self->dev, IE_MAP_PERCPU_ARRAY, 4, 4, 2, "pcpu", self->log);
 	__u64 *vals, *out;
 	__u32 key = 1;
 	int i;
@@ -438,7 +370,7 @@ TEST_F(maps, create_destroy_1000_cycles_leak_nothing)
 			slab0 = meminfo_kb("Slab");
 			vm0 = meminfo_kb("VmallocUsed");
 		}
-		fd = map_create(self->dev, i % 2 ? IE_MAP_PERCPU_ARRAY : IE_MAP_ARRAY, 4, 64, 256,
+		fd = map_create_tweak(self->dev, i % 2 ? IE_MAP_PERCPU_ARRAY : IE_MAP_ARRAY, 4, 64, 256,
 				"cycle", self->log, NULL);
 		ASSERT_LE(0, fd) TH_LOG("cycle %d: %s", i, self->log);
 		close(fd);

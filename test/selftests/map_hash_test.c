@@ -25,80 +25,16 @@
 #include <innerext/libinnerext.h>
 
 #include "kselftest_harness.h"
+#include "selftest_util.h"
 #include "progs/hash_ext.h"
 
 #define HASH_EXT_OBJ	"test/selftests/fixtures/hash_ext.o"
 
-#define LOG_SIZE 4096
 
-static int nr_cpus(void)
-{
-	/* "0-1" or "0" on the test VM; as libbpf parses /sys/devices/system/cpu/possible */
-	FILE *f = fopen("/sys/devices/system/cpu/possible", "r");
-	int a = 0, b = 0, n;
 
-	if (!f)
-		return -1;
-	n = fscanf(f, "%d-%d", &a, &b);
-	fclose(f);
-	return n == 2 ? b + 1 : a + 1;
-}
 
-static long meminfo_kb(const char *key)
-{
-	char line[256];
-	long val = -1;
-	FILE *f = fopen("/proc/meminfo", "r");
 
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, key, strlen(key)) && line[strlen(key)] == ':')
-			val = atol(line + strlen(key) + 1);
-	fclose(f);
-	return val;
-}
 
-static int map_create(int dev, __u32 type, __u32 ksz, __u32 vsz, __u32 max, const char *name,
-		      char *log)
-{
-	struct ie_map_create a;
-	int fd;
-
-	memset(&a, 0, sizeof(a));
-	a.size = sizeof(a);
-	a.type = type;
-	a.key_size = ksz;
-	a.value_size = vsz;
-	a.max_entries = max;
-	snprintf(a.name, sizeof(a.name), "%s", name);
-	if (log) {
-		log[0] = '\0';
-		a.log_buf = (unsigned long)log;
-		a.log_size = LOG_SIZE;
-	}
-	fd = ioctl(dev, IE_IOC_MAP_CREATE, &a);
-	return fd < 0 ? -errno : fd;
-}
-
-static int elem(int fd, unsigned long cmd, const void *key, __u32 ksz, void *value, __u32 vsz,
-		void *next, __u64 flags)
-{
-	struct ie_map_elem e = {
-		.size = sizeof(e), .key_size = ksz, .value_size = vsz,
-		.key = (unsigned long)key, .value = (unsigned long)value,
-		.next_key = (unsigned long)next, .flags = flags,
-	};
-
-	return ioctl(fd, cmd, &e) ? -errno : 0;
-}
-
-static int map_info_fd(int fd, struct ie_map_info *info)
-{
-	memset(info, 0, sizeof(*info));
-	info->size = sizeof(*info);
-	return ioctl(fd, IE_IOC_MAP_INFO, info) ? -errno : 0;
-}
 
 static long nr_elems(int fd)
 {
@@ -875,13 +811,6 @@ TEST_F(dev, lru_hash_streams_keys_through)
 
 /* ------------------------------------------------------------ the extension side */
 
-static int quiet_print(enum innerext_print_level level, const char *fmt, va_list ap)
-{
-	(void)level;
-	(void)fmt;
-	(void)ap;
-	return 0;
-}
 
 /* max_entries + the spare the module preallocates (map_hash.c), small elements */
 static __u64 spare_of(__u32 max_entries)

@@ -23,6 +23,7 @@
 #include <innerext/libinnerext.h>
 
 #include "kselftest_harness.h"
+#include "selftest_util.h"
 
 #define MAP_TEST_OBJ	"examples/map_test.o"
 #define STRESS_OBJ	"test/selftests/fixtures/map_stress.o"
@@ -33,13 +34,6 @@
 
 /* ------------------------------------------------------------------ helpers */
 
-static int quiet_print(enum innerext_print_level level, const char *fmt, va_list ap)
-{
-	(void)level;
-	(void)fmt;
-	(void)ap;
-	return 0;
-}
 
 static void detach_all(void)
 {

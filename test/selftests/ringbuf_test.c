@@ -33,21 +33,14 @@
 #include <innerext/libinnerext.h>
 
 #include "kselftest_harness.h"
+#include "selftest_util.h"
 #include "progs/ringbuf_stress.h"
 
 #define FIXTURE_OBJ	"test/selftests/fixtures/ringbuf_stress.o"
-#define LOG_SIZE	4096
 #define SIZE		16384		/* the raw maps' data size */
 
 static size_t page;
 
-static int quiet_print(enum innerext_print_level level, const char *fmt, va_list ap)
-{
-	(void)level;
-	(void)fmt;
-	(void)ap;
-	return 0;
-}
 
 static double now(void)
 {
@@ -85,16 +78,6 @@ static void trace_read(char *buf, size_t size)
 	close(fd);
 }
 
-static int count_substr(const char *hay, const char *needle)
-{
-	int n = 0;
-
-	while ((hay = strstr(hay, needle))) {
-		n++;
-		hay += strlen(needle);
-	}
-	return n;
-}
 
 static void *map_at(int fd, size_t len, int prot, int flags, size_t off)
 {
@@ -146,20 +129,6 @@ TEST(create_refusals)
 	close(dev);
 }
 
-static long meminfo_kb(const char *key)
-{
-	char line[256];
-	long val = -1;
-	FILE *f = fopen("/proc/meminfo", "r");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, key, strlen(key)) && line[strlen(key)] == ':')
-			val = atol(line + strlen(key) + 1);
-	fclose(f);
-	return val;
-}
 
 /* 5 x 64 MiB rings, mapped and read through: the pages come back every time */
 TEST(big_rings_give_their_memory_back)

@@ -37,6 +37,20 @@ run extctl -j list
 run extctl unload hello
 run extctl unload hello_kp
 run extctl list
+run extctl load examples/map_test.o
+run examples/hello_trigger 5
+run extctl map list
+run extctl map lookup syscall_count key 0x20 0 0 0
+run extctl map update blocked key 53 value 1
+run extctl map dump blocked
+run extctl map dump invocations
+run extctl load examples/ringbuf_events.o
+echo "# (run /bin/true twice)"
+/bin/true; /bin/true
+echo
+run extctl events events -n 2 -t 5
+run extctl unload map_test
+run extctl unload ringbuf_events
 run rmmod innerext
 echo "# dmesg | grep innerext"
 dmesg | grep -i innerext | grep -v 'ommand line:' || true
