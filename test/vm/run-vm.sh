@@ -23,7 +23,8 @@
 # (timeout, crash) or the kernel log shows an oops/BUG/WARNING/stall/panic/...; 124 if the
 # in-guest time limit killed the script.  $OUT/verdict holds a one-line summary for scripts:
 #   status=<ok|failed|guest-timeout|timeout|no-marker|kernel-error> rc=<n> secs=<s> kver=<kver>
-# No QEMU process outlives this script (pdeathsig + traps).
+# No QEMU process outlives this script (pdeathsig + traps). INNEREXT_VM_TCG_OPTS sets the TCG
+# options (default thread=single; see README.md "TCG threading").
 set -euo pipefail
 # shellcheck source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -93,7 +94,7 @@ cmdline="console=ttyS0 panic=-1 loglevel=7 innerext.mode=$mode innerext.timeout=
 console_dev=file:$out/console.log
 [ "$mode" != shell ] || console_dev=mon:stdio
 qemu=(
-	qemu-system-x86_64 -accel tcg -cpu max -smp "${INNEREXT_VM_SMP:-2}" -m "${INNEREXT_VM_MEM:-2G}"
+	qemu-system-x86_64 -accel "tcg,${INNEREXT_VM_TCG_OPTS:-thread=single}" -cpu max -smp "${INNEREXT_VM_SMP:-2}" -m "${INNEREXT_VM_MEM:-2G}"
 	-nodefaults -no-user-config -display none -monitor none -no-reboot
 	-kernel "$vmlinuz" -initrd "$out/initramfs.cpio.gz" -append "$cmdline"
 	-serial "$console_dev" -serial "file:$out/result.log"
