@@ -614,7 +614,14 @@ static void stress(struct __test_metadata *_metadata, FIXTURE_DATA(ext) *self,
 	EXPECT_LT(0, c.nr);
 	if (expect_drops)
 		EXPECT_LT(0, dropped);
-	if (nr_threads == 2) {
+	/*
+	 * Both CPUs' records got through. Only with the fast reader: with the slow
+	 * one the ring is full nearly all the time, and which CPU's attempts fall
+	 * into the short windows the reader frees is up to scheduling (with
+	 * single-threaded TCG one CPU can miss them all; its attempts are still
+	 * counted as dropped above).
+	 */
+	if (nr_threads == 2 && !expect_drops) {
 		EXPECT_LT(0, c.per_cpu[0]);
 		EXPECT_LT(0, c.per_cpu[1]);
 	}
