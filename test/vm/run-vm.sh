@@ -24,7 +24,8 @@
 # in-guest time limit killed the script.  $OUT/verdict holds a one-line summary for scripts:
 #   status=<ok|failed|guest-timeout|timeout|no-marker|kernel-error> rc=<n> secs=<s> kver=<kver>
 # No QEMU process outlives this script (pdeathsig + traps). INNEREXT_VM_TCG_OPTS sets the TCG
-# options (default thread=single; see README.md "TCG threading").
+# options (default thread=single; see README.md "TCG threading"); INNEREXT_VM_MONITOR a QEMU
+# -monitor spec for debugging a hung guest (e.g. unix:/tmp/mon.sock,server,nowait).
 set -euo pipefail
 # shellcheck source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -95,7 +96,7 @@ console_dev=file:$out/console.log
 [ "$mode" != shell ] || console_dev=mon:stdio
 qemu=(
 	qemu-system-x86_64 -accel "tcg,${INNEREXT_VM_TCG_OPTS:-thread=single}" -cpu max -smp "${INNEREXT_VM_SMP:-2}" -m "${INNEREXT_VM_MEM:-2G}"
-	-nodefaults -no-user-config -display none -monitor none -no-reboot
+	-nodefaults -no-user-config -display none -monitor "${INNEREXT_VM_MONITOR:-none}" -no-reboot
 	-kernel "$vmlinuz" -initrd "$out/initramfs.cpio.gz" -append "$cmdline"
 	-serial "$console_dev" -serial "file:$out/result.log"
 )
