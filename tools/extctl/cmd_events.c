@@ -241,7 +241,6 @@ static int do_events(struct extctl *ctx, int argc, char **argv)
 	struct map_spec map = { 0 };
 	const char *what = map.what;
 	int opt, i, fd, ret = 0, err;
-	char *end;
 
 	/* the map may come before or after the options: getopt permutes argv */
 	optind = 0;
@@ -249,20 +248,12 @@ static int do_events(struct extctl *ctx, int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, ":n:t:sjp", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'n':
-			errno = 0;
-			ev.count = strtoull(optarg, &end, 10);
-			if (errno || end == optarg || *end || !ev.count || optarg[0] == '-') {
-				p_err("events: COUNT must be a positive number, not '%s'", optarg);
+			if (parse_count("events", optarg, &ev.count))
 				return EXIT_USAGE;
-			}
 			break;
 		case 't':
-			errno = 0;
-			timeout = strtod(optarg, &end);
-			if (errno || end == optarg || *end || !(timeout >= 0) || timeout > 1e9) {
-				p_err("events: SECONDS must be a number >= 0, not '%s'", optarg);
+			if (parse_seconds("events", optarg, &timeout))
 				return EXIT_USAGE;
-			}
 			break;
 		case 's': ev.text = true; break;
 		case 'j': ctx->json = true; break;

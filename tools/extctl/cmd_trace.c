@@ -113,7 +113,7 @@ static int do_trace(struct extctl *ctx, int argc, char **argv)
 	double timeout = -1, deadline = 0;
 	struct sigaction sa;
 	size_t fill = 0;
-	char *buf, *end;
+	char *buf;
 	int opt, fd, ret = 0;
 
 	optind = 0;
@@ -121,20 +121,12 @@ static int do_trace(struct extctl *ctx, int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, ":n:t:jp", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'n':
-			errno = 0;
-			count = strtoull(optarg, &end, 10);
-			if (errno || end == optarg || *end || !count || optarg[0] == '-') {
-				p_err("trace: COUNT must be a positive number, not '%s'", optarg);
+			if (parse_count("trace", optarg, &count))
 				return EXIT_USAGE;
-			}
 			break;
 		case 't':
-			errno = 0;
-			timeout = strtod(optarg, &end);
-			if (errno || end == optarg || *end || !(timeout >= 0) || timeout > 1e9) {
-				p_err("trace: SECONDS must be a number >= 0, not '%s'", optarg);
+			if (parse_seconds("trace", optarg, &timeout))
 				return EXIT_USAGE;
-			}
 			break;
 		case 'j': ctx->json = true; break;
 		case 'p': ctx->json = ctx->pretty = true; break;

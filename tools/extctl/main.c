@@ -91,6 +91,32 @@ void json_begin(struct extctl *ctx)
 }
 
 /* Checks for commands that talk to the module, each with a one-line fix. */
+int parse_count(const char *cmd, const char *arg, unsigned long long *count)
+{
+	char *end;
+
+	errno = 0;
+	*count = strtoull(arg, &end, 10);
+	if (errno || end == arg || *end || !*count || arg[0] == '-') {
+		p_err("%s: COUNT must be a positive number, not '%s'", cmd, arg);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int parse_seconds(const char *cmd, const char *arg, double *seconds)
+{
+	char *end;
+
+	errno = 0;
+	*seconds = strtod(arg, &end);
+	if (errno || end == arg || *end || !(*seconds >= 0) || *seconds > 1e9) {
+		p_err("%s: SECONDS must be a number >= 0, not '%s'", cmd, arg);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int extctl_preflight(void)
 {
 	cap_flag_value_t admin = CAP_CLEAR;

@@ -30,6 +30,10 @@ extern const struct extctl_cmd cmd_load, cmd_list, cmd_unload, cmd_trace, cmd_ev
 
 /* "extctl: <message>" on stderr. */
 void p_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* -n COUNT (a positive integer) and -t SECONDS (>= 0) of trace and events: 0 or -EINVAL
+ * after printing "CMD: COUNT must be ..." */
+int parse_count(const char *cmd, const char *arg, unsigned long long *count);
+int parse_seconds(const char *cmd, const char *arg, double *seconds);
 /*
  * Report a failed libinnerext call as one line: the library's own message when it
  * printed one (it names the file, section, symbol...), else "<what>: <strerror>".
