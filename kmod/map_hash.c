@@ -742,47 +742,21 @@ static int ie_htab_dump(struct ie_map *map, u64 *cursor, void *keys, void *value
 
 /* ------------------------------------------------------------ ops */
 
-const struct ie_map_ops ie_hash_ops = {
-	.check		= ie_htab_check,
-	.alloc		= ie_htab_alloc,
-	.free		= ie_htab_free,
-	.lookup		= ie_htab_lookup,
-	.update		= ie_htab_update,
-	.delete		= ie_htab_delete,
-	.user_lookup	= ie_htab_user_lookup,
-	.user_update	= ie_htab_user_update,
-	.user_delete	= ie_htab_user_delete,
-	.get_next_key	= ie_htab_get_next_key,
-	.dump		= ie_htab_dump,
-	.info		= ie_htab_info,
-};
+/* the three hash types differ only in what an extension's lookup does */
+#define IE_HTAB_OPS(lookup_fn)					\
+	.check		= ie_htab_check,			\
+	.alloc		= ie_htab_alloc,			\
+	.free		= ie_htab_free,				\
+	.lookup		= lookup_fn,				\
+	.update		= ie_htab_update,			\
+	.delete		= ie_htab_delete,			\
+	.user_lookup	= ie_htab_user_lookup,			\
+	.user_update	= ie_htab_user_update,			\
+	.user_delete	= ie_htab_user_delete,			\
+	.get_next_key	= ie_htab_get_next_key,			\
+	.dump		= ie_htab_dump,				\
+	.info		= ie_htab_info
 
-const struct ie_map_ops ie_percpu_hash_ops = {
-	.check		= ie_htab_check,
-	.alloc		= ie_htab_alloc,
-	.free		= ie_htab_free,
-	.lookup		= ie_pcpu_lookup,
-	.update		= ie_htab_update,
-	.delete		= ie_htab_delete,
-	.user_lookup	= ie_htab_user_lookup,
-	.user_update	= ie_htab_user_update,
-	.user_delete	= ie_htab_user_delete,
-	.get_next_key	= ie_htab_get_next_key,
-	.dump		= ie_htab_dump,
-	.info		= ie_htab_info,
-};
-
-const struct ie_map_ops ie_lru_hash_ops = {
-	.check		= ie_htab_check,
-	.alloc		= ie_htab_alloc,
-	.free		= ie_htab_free,
-	.lookup		= ie_lru_lookup,
-	.update		= ie_htab_update,
-	.delete		= ie_htab_delete,
-	.user_lookup	= ie_htab_user_lookup,
-	.user_update	= ie_htab_user_update,
-	.user_delete	= ie_htab_user_delete,
-	.get_next_key	= ie_htab_get_next_key,
-	.dump		= ie_htab_dump,
-	.info		= ie_htab_info,
-};
+const struct ie_map_ops ie_hash_ops = { IE_HTAB_OPS(ie_htab_lookup) };
+const struct ie_map_ops ie_percpu_hash_ops = { IE_HTAB_OPS(ie_pcpu_lookup) };
+const struct ie_map_ops ie_lru_hash_ops = { IE_HTAB_OPS(ie_lru_lookup) };
