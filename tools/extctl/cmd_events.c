@@ -18,7 +18,6 @@
 
 #define STOP_COUNT	(-ECANCELED)	/* from the callback: COUNT records seen */
 
-static volatile sig_atomic_t stop;
 
 struct events_ctx {
 	struct extctl *ctx;
@@ -26,12 +25,6 @@ struct events_ctx {
 	unsigned long long seen;
 	bool text;
 };
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	stop = 1;
-}
 
 static void events_help(FILE *out)
 {
@@ -55,14 +48,6 @@ static void events_help(FILE *out)
 		"    0000  xx xx xx xx xx xx xx xx  xx xx xx xx xx xx xx xx  |ascii...........|\n"
 		"Records the extensions could not write because the ring was full are\n"
 		"reported on stderr at exit.\n");
-}
-
-static double now_sec(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 /* Length without trailing NUL bytes (C strings padded to a fixed size). */
@@ -150,7 +135,7 @@ static int on_record(void *ctx, void *data, size_t size)
 	ev->seen++;
 	if (ev->count && ev->seen >= ev->count)
 		return STOP_COUNT;
-	return stop ? STOP_COUNT : 0;
+	return extctl_stop ? STOP_COUNT : 0;
 }
 
 struct map_spec {
@@ -237,7 +222,6 @@ static int do_events(struct extctl *ctx, int argc, char **argv)
 	struct innerext_ringbuf *rb;
 	__u64 dropped_before, dropped;
 	struct ie_map_info info;
-	struct sigaction sa;
 	struct map_spec map = { 0 };
 	const char *what = map.what;
 	int opt, i, fd, ret = 0, err;
@@ -303,26 +287,17 @@ static int do_events(struct extctl *ctx, int argc, char **argv)
 		return 1;
 	}
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;	/* no SA_RESTART: epoll_wait() returns EINTR */
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	extctl_stop_on_signals();
 	if (ctx->json)
 		json_begin(ctx);
-	if (timeout >= 0)
-		deadline = now_sec() + timeout;
+	deadline = extctl_deadline(timeout);
 	dropped_before = innerext_ringbuf__dropped(rb);
 
-	while (!stop) {
+	while (!extctl_stop) {
 		int wait_ms = -1, n;
 
-		if (timeout >= 0) {
-			double left = deadline - now_sec();
-
-			if (left <= 0)
-				break;
-			wait_ms = left * 1000 > INT_MAX ? INT_MAX : (int)(left * 1000) + 1;
-		}
+		if (!extctl_time_left(deadline, &wait_ms))
+			break;
 		n = innerext_ringbuf__poll(rb, wait_ms);
 		if (n == STOP_COUNT)
 			break;

@@ -19,13 +19,6 @@
 
 #define TRACE_BUF_SIZE	(64 * 1024)
 
-static volatile sig_atomic_t stop;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	stop = 1;
-}
 
 static void trace_help(FILE *out)
 {
@@ -41,14 +34,6 @@ static void trace_help(FILE *out)
 		"  -j, --json             one JSON object per line: comm, pid, cpu, timestamp,\n"
 		"                         prog, message (and the raw line)\n"
 		"Without -n and -t, runs until Ctrl-C.\n");
-}
-
-static double now_sec(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 /* "<comm>-<pid> [<cpu>] <sec>.<usec>: <prog>: <message>"; comm may contain '-' and ' '. */
@@ -111,7 +96,6 @@ static int do_trace(struct extctl *ctx, int argc, char **argv)
 	};
 	unsigned long long count = 0, seen = 0;
 	double timeout = -1, deadline = 0;
-	struct sigaction sa;
 	size_t fill = 0;
 	char *buf;
 	int opt, fd, ret = 0;
@@ -154,28 +138,19 @@ static int do_trace(struct extctl *ctx, int argc, char **argv)
 		close(fd);
 		return 1;
 	}
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;	/* no SA_RESTART: poll() returns EINTR */
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	extctl_stop_on_signals();
 	if (ctx->json)
 		json_begin(ctx);
-	if (timeout >= 0)
-		deadline = now_sec() + timeout;
+	deadline = extctl_deadline(timeout);
 
-	while (!stop && (!count || seen < count)) {
+	while (!extctl_stop && (!count || seen < count)) {
 		struct pollfd pfd = { .fd = fd, .events = POLLIN };
 		int wait_ms = -1, n;
 		ssize_t got;
 		char *line, *nl;
 
-		if (timeout >= 0) {
-			double left = deadline - now_sec();
-
-			if (left <= 0)
-				break;
-			wait_ms = left * 1000 > INT_MAX ? INT_MAX : (int)(left * 1000) + 1;
-		}
+		if (!extctl_time_left(deadline, &wait_ms))
+			break;
 		n = poll(&pfd, 1, wait_ms);
 		if (n < 0) {
 			if (errno == EINTR)

@@ -6,11 +6,14 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/capability.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "main.h"
@@ -91,6 +94,51 @@ void json_begin(struct extctl *ctx)
 }
 
 /* Checks for commands that talk to the module, each with a one-line fix. */
+volatile sig_atomic_t extctl_stop;
+
+static void on_stop_signal(int sig)
+{
+	(void)sig;
+	extctl_stop = 1;
+}
+
+void extctl_stop_on_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop_signal;	/* no SA_RESTART: poll/epoll_wait return EINTR */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+static double now_sec(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+double extctl_deadline(double timeout)
+{
+	return timeout >= 0 ? now_sec() + timeout : 0;
+}
+
+bool extctl_time_left(double deadline, int *wait_ms)
+{
+	double left;
+
+	*wait_ms = -1;
+	if (!deadline)
+		return true;
+	left = deadline - now_sec();
+	if (left <= 0)
+		return false;
+	*wait_ms = left * 1000 > INT_MAX ? INT_MAX : (int)(left * 1000) + 1;
+	return true;
+}
+
 int parse_count(const char *cmd, const char *arg, unsigned long long *count)
 {
 	char *end;

@@ -2,6 +2,7 @@
 #ifndef __EXTCTL_MAIN_H
 #define __EXTCTL_MAIN_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <innerext/libinnerext.h>
@@ -32,6 +33,13 @@ extern const struct extctl_cmd cmd_load, cmd_list, cmd_unload, cmd_trace, cmd_ev
 void p_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* -n COUNT (a positive integer) and -t SECONDS (>= 0) of trace and events: 0 or -EINVAL
  * after printing "CMD: COUNT must be ..." */
+/* Set by SIGINT/SIGTERM once extctl_stop_on_signals() ran; waits then return EINTR. */
+extern volatile sig_atomic_t extctl_stop;
+void extctl_stop_on_signals(void);
+/* -t SECONDS: extctl_deadline(timeout) (timeout < 0: none, returns 0), then before each
+ * wait extctl_time_left(): false once the deadline passed, else *wait_ms (-1: forever). */
+double extctl_deadline(double timeout);
+bool extctl_time_left(double deadline, int *wait_ms);
 int parse_count(const char *cmd, const char *arg, unsigned long long *count);
 int parse_seconds(const char *cmd, const char *arg, double *seconds);
 /*
