@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The dispatcher: every hook enters extensions through ie_dispatch(). It keeps
- * a per-CPU run record (which program runs here, since when) and per-program,
- * per-CPU statistics (run count, run time, skipped re-entries).
+ * the per-CPU run records (runtime.h: which program runs here, since when,
+ * what it holds) and per-program, per-CPU statistics (run count, run time,
+ * skipped re-entries).
  *
- * An extension never runs nested on one CPU: if a hook fires while an
- * extension already runs on this CPU (an IRQ, or a probe inside a helper),
- * the new invocation is skipped and counted as a recursion miss, as BPF does.
+ * Extensions nest across contexts (a softirq packet program may interrupt a
+ * task-context kprobe program), each context with its own record. Within one
+ * context an extension never re-enters: if a hook fires while an extension
+ * already runs there (a probe inside a helper), the new invocation is skipped
+ * and counted as a recursion miss, as BPF does.
  */
 #include <linux/kernel.h>
 #include <linux/kprobes.h>
@@ -16,16 +19,11 @@
 
 #include "innerext_int.h"
 #include "helpers.h"
+#include "runtime.h"
 
-struct ie_run_rec {
-	struct ie_prog *prog;
-	u64 start_ns;
-	unsigned int active;
-};
+DEFINE_PER_CPU(struct ie_run_rec, ie_run_recs[IE_RUN_LEVELS]);
 
-static DEFINE_PER_CPU(struct ie_run_rec, ie_run_rec);
-
-u64 notrace ie_dispatch(struct ie_link *link, void *ctx)
+int notrace ie_dispatch(struct ie_link *link, void *ctx, u64 *retp)
 {
 	struct ie_prog *prog = link->prog;
 	struct ie_prog_stats *stats;
@@ -33,12 +31,12 @@ u64 notrace ie_dispatch(struct ie_link *link, void *ctx)
 	u64 ret, delta;
 
 	preempt_disable_notrace();
-	rec = this_cpu_ptr(&ie_run_rec);
+	rec = ie_run_rec_here();
 	stats = this_cpu_ptr(prog->stats);
 	if (rec->active) {
 		stats->misses++;
 		preempt_enable_notrace();
-		return 0;
+		return -EBUSY;
 	}
 	rec->active = 1;
 	rec->prog = prog;
@@ -46,19 +44,22 @@ u64 notrace ie_dispatch(struct ie_link *link, void *ctx)
 	barrier();
 	ret = link->fn(ctx);
 	barrier();
-	ie_ringbuf_run_end();
+	ie_ringbuf_run_end(rec);
 	delta = sched_clock() - rec->start_ns;
 	stats->run_cnt++;
 	stats->run_time_ns += delta;
 	rec->prog = NULL;
 	rec->active = 0;
 	preempt_enable_notrace();
-	return ret;
+	*retp = ret;
+	return 0;
 }
 NOKPROBE_SYMBOL(ie_dispatch);
 
-/* The program running on this CPU, for helpers (NULL outside an extension). */
+/* The program running in this context, for helpers (NULL outside an extension). */
 struct ie_prog *ie_current_prog(void)
 {
-	return this_cpu_read(ie_run_rec.prog);
+	struct ie_run_rec *rec = ie_run_rec_current();
+
+	return rec ? rec->prog : NULL;
 }

@@ -41,18 +41,8 @@ void ie_ringbuf_discard(void *data, u64 flags);
 long ie_ringbuf_output(void *ringbuf, void *data, u64 size, u64 flags);
 
 /*
- * Reservations the extension running on this CPU still holds. The dispatcher
- * calls ie_ringbuf_run_end() when an extension returns (before it stops being
- * the CPU's current program): leftovers are discarded, so a forgotten submit
- * cannot stall a ring.
+ * Reservations an invocation still holds are discarded when it returns:
+ * ie_ringbuf_run_end() in runtime.h, so a forgotten submit cannot stall a ring.
  */
-DECLARE_PER_CPU(unsigned int, ie_ringbuf_nr_held);
-void ie_ringbuf_release_held(void);
-
-static inline void ie_ringbuf_run_end(void)
-{
-	if (unlikely(this_cpu_read(ie_ringbuf_nr_held)))
-		ie_ringbuf_release_held();
-}
 
 #endif /* IE_HELPERS_H */

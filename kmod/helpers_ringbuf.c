@@ -23,18 +23,12 @@
 #include "helpers.h"
 #include "map.h"
 #include "ringbuf.h"
+#include "runtime.h"
 
-/* Records one invocation may hold at once (reserved, not yet submitted). */
-#define IE_RB_MAX_HELD	16
-
-struct ie_rb_held {
-	void *sample[IE_RB_MAX_HELD];
-	struct ie_map *map[IE_RB_MAX_HELD];
-	u32 size[IE_RB_MAX_HELD];
-};
-
-DEFINE_PER_CPU(unsigned int, ie_ringbuf_nr_held);
-static DEFINE_PER_CPU(struct ie_rb_held, ie_rb_held);
+/*
+ * Records reserved and not yet submitted are kept in the run record
+ * (runtime.h), so that the dispatcher can discard what an invocation forgot.
+ */
 
 #define IE_RB_NOT_HELD	": not a record reserved by this invocation (ignored)"
 
@@ -55,52 +49,44 @@ static struct ie_map *ie_rb_map(void *def)
 
 void *ie_ringbuf_reserve(void *ringbuf, u64 size, u64 flags)
 {
-	unsigned int nr = this_cpu_read(ie_ringbuf_nr_held);
-	struct ie_rb_held *held;
+	struct ie_run_rec *rec = ie_run_rec_current();
 	struct ie_map *map;
 	void *sample;
 	int err;
 
-	if (unlikely(flags))
+	if (unlikely(flags || !rec))
 		return NULL;
 	map = ie_rb_map(ringbuf);
 	if (unlikely(!map))
 		return NULL;
-	if (unlikely(nr >= IE_RB_MAX_HELD)) {
+	if (unlikely(rec->rb_nr_held >= IE_RB_MAX_HELD)) {
 		ie_rb_complain("ie_ringbuf_reserve: too many records reserved and not submitted");
 		return NULL;
 	}
 	sample = ie_ringbuf_reserve_rec(map, size, &err);
 	if (!sample)
 		return NULL;
-	held = this_cpu_ptr(&ie_rb_held);
-	held->sample[nr] = sample;
-	held->map[nr] = map;
-	held->size[nr] = size;
-	this_cpu_write(ie_ringbuf_nr_held, nr + 1);
+	rec->rb_held[rec->rb_nr_held++] = (struct ie_rb_held){ sample, map, size };
 	return sample;
 }
 
-/* Take @data out of this CPU's table and commit it; false if it was not there. */
+/* Take @data out of the invocation's table and commit it; false if it was not there. */
 static bool ie_rb_release(void *data, bool discard)
 {
-	unsigned int i, nr = this_cpu_read(ie_ringbuf_nr_held);
-	struct ie_rb_held *held = this_cpu_ptr(&ie_rb_held);
-	struct ie_map *map;
-	u32 size;
+	struct ie_run_rec *rec = ie_run_rec_current();
+	struct ie_rb_held h;
+	unsigned int i;
 
-	for (i = nr; i-- > 0;)
-		if (held->sample[i] == data)
-			break;
-	if (i >= nr)
+	if (!rec)
 		return false;
-	map = held->map[i];
-	size = held->size[i];
-	held->sample[i] = held->sample[nr - 1];
-	held->map[i] = held->map[nr - 1];
-	held->size[i] = held->size[nr - 1];
-	this_cpu_write(ie_ringbuf_nr_held, nr - 1);
-	if (!ie_ringbuf_commit_rec(map, data, size, discard))
+	for (i = rec->rb_nr_held; i-- > 0;)
+		if (rec->rb_held[i].sample == data)
+			break;
+	if (i >= rec->rb_nr_held)
+		return false;
+	h = rec->rb_held[i];
+	rec->rb_held[i] = rec->rb_held[--rec->rb_nr_held];
+	if (!ie_ringbuf_commit_rec(h.map, data, h.size, discard))
 		ie_rb_complain("ie_ringbuf: a record's header was overwritten: record discarded");
 	return true;
 }
@@ -144,15 +130,15 @@ long ie_ringbuf_output(void *ringbuf, void *data, u64 size, u64 flags)
 }
 
 /* From the dispatcher, when an extension returns still holding reservations. */
-void ie_ringbuf_release_held(void)
+void ie_ringbuf_release_held(struct ie_run_rec *rec)
 {
-	unsigned int i, nr = this_cpu_read(ie_ringbuf_nr_held);
-	struct ie_rb_held *held = this_cpu_ptr(&ie_rb_held);
+	unsigned int i, nr = rec->rb_nr_held;
 	char msg[96];
 
 	for (i = 0; i < nr; i++)
-		ie_ringbuf_commit_rec(held->map[i], held->sample[i], held->size[i], true);
-	this_cpu_write(ie_ringbuf_nr_held, 0);
+		ie_ringbuf_commit_rec(rec->rb_held[i].map, rec->rb_held[i].sample,
+				      rec->rb_held[i].size, true);
+	rec->rb_nr_held = 0;
 	snprintf(msg, sizeof(msg),
 		 "ie_ringbuf: %u reserved record%s neither submitted nor discarded: discarded",
 		 nr, nr == 1 ? " was" : "s were");

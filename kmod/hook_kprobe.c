@@ -14,7 +14,9 @@
 
 static int ie_kprobe_pre(struct kprobe *kp, struct pt_regs *regs)
 {
-	ie_dispatch(container_of(kp, struct ie_link, kp), regs);
+	u64 ret;
+
+	ie_dispatch(container_of(kp, struct ie_link, kp), regs, &ret);
 	return 0;
 }
 NOKPROBE_SYMBOL(ie_kprobe_pre);

@@ -35,18 +35,20 @@ static void notrace ie_tp_probe(void *data, u64 a0, u64 a1, u64 a2, u64 a3, u64 
 {
 	struct ie_link *link = data;
 	struct ie_tp_ctx ctx = { .args = { a0, a1, a2, a3, a4, a5 } };
+	u64 ret;
 	u32 i;
 
 	if (link->nr_args)
 		for (i = link->nr_args; i < ARRAY_SIZE(ctx.args); i++)
 			ctx.args[i] = 0;
-	ie_dispatch(link, &ctx);
+	ie_dispatch(link, &ctx, &ret);
 }
 
 static void notrace ie_tp_syscall_probe(void *data, struct pt_regs *regs, long id)
 {
 	struct ie_link *link = data;
 	struct ie_syscall_ctx ctx;
+	u64 ret;
 
 	if (id != link->syscall_nr)
 		return;
@@ -57,7 +59,7 @@ static void notrace ie_tp_syscall_probe(void *data, struct pt_regs *regs, long i
 	ctx.args[3] = regs->r10;
 	ctx.args[4] = regs->r8;
 	ctx.args[5] = regs->r9;
-	ie_dispatch(link, &ctx);
+	ie_dispatch(link, &ctx, &ret);
 }
 
 static void *ie_tp_probe_fn(const struct ie_link *link)

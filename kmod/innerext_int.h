@@ -8,6 +8,8 @@
 #include <linux/types.h>
 #include <linux/kprobes.h>
 #include <linux/list.h>
+#include <linux/netdevice.h>
+#include <linux/workqueue.h>
 #include <linux/percpu.h>
 #include <linux/refcount.h>
 #include <linux/innerext.h>
@@ -22,6 +24,9 @@ struct ie_prog_stats {
 	u64 run_cnt;
 	u64 run_time_ns;
 	u64 misses;
+	u64 xdp_actions[IE_XDP_NR_ACTIONS];	/* packet hook verdicts */
+	u64 xdp_invalid;
+	u64 xdp_tx_errors;
 };
 
 struct ie_prog_entry {
@@ -57,6 +62,16 @@ struct ie_hook_ops {
 	const char *name;
 	int (*attach)(struct ie_link *link, struct ie_log *log);
 	void (*detach)(struct ie_link *link);	/* returns when no invocation runs */
+	/* optional: false once the hook went away by itself (device unregistered) */
+	bool (*active)(struct ie_link *link);
+};
+
+/* The packet hook's part of a link; dev and the rx-handler change under RTNL. */
+struct ie_xdp_link {
+	struct net_device *dev;		/* NULL once detached or unregistered */
+	netdevice_tracker tracker;
+	u32 ifindex;			/* as attached, 0 once the device is gone */
+	struct work_struct gone_work;	/* drops a persistent link whose device left */
 };
 
 struct ie_link {
@@ -77,11 +92,15 @@ struct ie_link {
 	union {
 		struct kprobe kp;
 		struct tracepoint *tp;
+		struct ie_xdp_link xdp;
 	};
 };
 
 /* main.c: the size/reserved rules shared by every command */
 int ie_copy_args(void *karg, size_t ksize, const void __user *uarg, size_t usize);
+/* the same for a struct that grew: sizes from @minsize (its first version) on */
+int ie_copy_args_min(void *karg, size_t ksize, size_t minsize, const void __user *uarg,
+		     size_t usize);
 
 /* prog.c */
 long ie_cmd_prog_load(void __user *uarg, size_t usize);
@@ -108,13 +127,22 @@ int ie_link_next_id(u32 start, u32 *next);
 u32 ie_link_count(void);
 void ie_links_exit(void);
 
-/* dispatch.c */
-u64 ie_dispatch(struct ie_link *link, void *ctx);
+/*
+ * dispatch.c: run @link's program on @ctx. 0 and its return value in *ret, or
+ * -EBUSY when it was skipped (an extension already runs in this context).
+ */
+int ie_dispatch(struct ie_link *link, void *ctx, u64 *ret);
 struct ie_prog *ie_current_prog(void);
 
-/* hook_kprobe.c, hook_tracepoint.c */
+/* hook_kprobe.c, hook_tracepoint.c, hook_xdp.c */
 extern const struct ie_hook_ops ie_kprobe_ops;
 extern const struct ie_hook_ops ie_tracepoint_ops;
+extern const struct ie_hook_ops ie_xdp_ops;
+int ie_xdp_init(void);
+void ie_xdp_exit(void);		/* before ie_links_exit(): no more device-gone work */
+/* link.c, for a hook whose target went away: detach, drop persistence */
+void ie_link_detach_now(struct ie_link *link);
+void ie_link_put(struct ie_link *link);
 
 /* helpers.c */
 void *ie_helper_lookup(const char *name);

@@ -27,7 +27,7 @@ static void ie_link_detach_locked(struct ie_link *link)
 	atomic_dec(&link->prog->nr_links);
 }
 
-static void ie_link_put(struct ie_link *link)
+void ie_link_put(struct ie_link *link)
 {
 	if (!refcount_dec_and_test(&link->ref))
 		return;
@@ -71,19 +71,29 @@ u32 ie_link_count(void)
 	return atomic_read(&ie_link_ids.count);
 }
 
-static void ie_link_detach_now(struct ie_link *link);
-
 static int ie_link_check_attr(const struct ie_link_create *attr, struct ie_log *log)
 {
 	if (attr->flags & ~IE_LINK_F_ALL) {
 		ie_log(log, "link_create: unknown flags 0x%x", attr->flags & ~IE_LINK_F_ALL);
 		return -EINVAL;
 	}
-	if (attr->pad || memchr_inv(attr->reserved, 0, sizeof(attr->reserved))) {
+	if (attr->pad || attr->pad2 || memchr_inv(attr->reserved, 0, sizeof(attr->reserved))) {
 		ie_log(log, "link_create: reserved fields must be 0");
 		return -EINVAL;
 	}
-	if (!memchr(attr->target, 0, IE_TARGET_LEN) || !attr->target[0]) {
+	if (attr->ifindex && attr->hook != IE_HOOK_XDP) {
+		ie_log(log, "link_create: ifindex is for xdp links only");
+		return -EINVAL;
+	}
+	if (!memchr(attr->target, 0, IE_TARGET_LEN)) {
+		ie_log(log, "link_create: target must be NUL-terminated");
+		return -EINVAL;
+	}
+	if (attr->hook == IE_HOOK_XDP && attr->ifindex && attr->target[0]) {
+		ie_log(log, "link_create: xdp: give the interface by name or by ifindex, not both");
+		return -EINVAL;
+	}
+	if (!attr->target[0] && !(attr->hook == IE_HOOK_XDP && attr->ifindex)) {
 		ie_log(log, "link_create: target must be a non-empty NUL-terminated string");
 		return -EINVAL;
 	}
@@ -100,9 +110,27 @@ static int ie_link_check_attr(const struct ie_link_create *attr, struct ie_log *
 		return 0;
 	case IE_HOOK_TRACEPOINT:
 		return 0;
+	case IE_HOOK_XDP:
+		if (attr->flags & IE_LINK_F_SYSCALL_NR || attr->nr_args || attr->syscall_nr) {
+			ie_log(log, "link_create: xdp links take no syscall filter or nr_args");
+			return -EINVAL;
+		}
+		return 0;
 	}
 	ie_log(log, "link_create: unknown hook %u", attr->hook);
 	return -EINVAL;
+}
+
+static const struct ie_hook_ops *ie_hook_ops_of(u32 hook)
+{
+	switch (hook) {
+	case IE_HOOK_KPROBE:
+		return &ie_kprobe_ops;
+	case IE_HOOK_TRACEPOINT:
+		return &ie_tracepoint_ops;
+	default:
+		return &ie_xdp_ops;
+	}
 }
 
 static struct ie_link *ie_link_build(const struct ie_link_create *attr, struct ie_log *log)
@@ -139,7 +167,9 @@ static struct ie_link *ie_link_build(const struct ie_link_create *attr, struct i
 	link->nr_args = attr->nr_args;
 	strscpy(link->target, attr->target, IE_TARGET_LEN);
 	link->fn = (ie_entry_fn)(prog->text + prog->entries[attr->entry].text_off);
-	link->ops = attr->hook == IE_HOOK_KPROBE ? &ie_kprobe_ops : &ie_tracepoint_ops;
+	link->ops = ie_hook_ops_of(attr->hook);
+	if (attr->hook == IE_HOOK_XDP)
+		link->xdp.ifindex = attr->ifindex;
 	INIT_LIST_HEAD(&link->persist_node);
 	err = ie_ids_add(&ie_link_ids, link, &link->id);
 	if (err) {
@@ -202,7 +232,7 @@ long ie_cmd_link_create(void __user *uarg, size_t usize)
 }
 
 /* Detach @link now and drop the module's persistent reference, if any. */
-static void ie_link_detach_now(struct ie_link *link)
+void ie_link_detach_now(struct ie_link *link)
 {
 	bool was_persistent;
 
@@ -260,8 +290,10 @@ long ie_cmd_link_info(void __user *uarg, size_t usize)
 	mutex_lock(&ie_links_mutex);
 	info.flags = (link->flags & ~IE_LINK_F_PERSISTENT) |
 		     (link->persistent ? IE_LINK_F_PERSISTENT : 0);
-	info.attached = link->attached;
+	info.attached = link->attached && (!link->ops->active || link->ops->active(link));
 	mutex_unlock(&ie_links_mutex);
+	if (link->hook == IE_HOOK_XDP)
+		info.ifindex = READ_ONCE(link->xdp.ifindex);
 	strscpy(info.target, link->target, IE_TARGET_LEN);
 	strscpy(info.entry_name, link->prog->entries[link->entry].name, IE_NAME_LEN);
 	info.syscall_nr = link->syscall_nr;

@@ -18,17 +18,23 @@
 #include "arena.h"
 #include "map.h"
 
-int ie_copy_args(void *karg, size_t ksize, const void __user *uarg, size_t usize)
+int ie_copy_args_min(void *karg, size_t ksize, size_t minsize, const void __user *uarg,
+		     size_t usize)
 {
 	u32 size;
 
 	if (get_user(size, (const u32 __user *)uarg))
 		return -EFAULT;
 	/* the size field must agree with the size encoded in the command */
-	if (size != usize || usize < ksize)
+	if (size != usize || usize < minsize)
 		return -EINVAL;
 	/* a newer, larger struct is fine only if everything we do not know is zero */
 	return copy_struct_from_user(karg, ksize, uarg, usize);
+}
+
+int ie_copy_args(void *karg, size_t ksize, const void __user *uarg, size_t usize)
+{
+	return ie_copy_args_min(karg, ksize, ksize, uarg, usize);
 }
 
 static long ie_cmd_get_version(void __user *uarg, size_t usize)
@@ -43,7 +49,7 @@ static long ie_cmd_get_version(void __user *uarg, size_t usize)
 	v.size = sizeof(v);
 	v.abi_version = INNEREXT_ABI_VERSION;
 	v.features = IE_FEAT_KPROBE | IE_FEAT_TRACEPOINT | IE_FEAT_SYSCALL_FILTER |
-		     IE_FEAT_TRACE_READ | IE_FEAT_MAPS;
+		     IE_FEAT_TRACE_READ | IE_FEAT_MAPS | IE_FEAT_XDP;
 	v.max_image_size = IE_MAX_IMAGE_SIZE;
 	v.max_entries = IE_MAX_ENTRIES;
 	ie_arena_usage(&v.text_arena_size, &v.text_arena_free,
@@ -152,12 +158,17 @@ static int __init ie_init(void)
 	err = ie_maps_init();
 	if (err)
 		goto err_trace;
-	err = misc_register(&ie_miscdev);
+	err = ie_xdp_init();
 	if (err)
 		goto err_maps;
+	err = misc_register(&ie_miscdev);
+	if (err)
+		goto err_xdp;
 	pr_info(IE_PR_PREFIX "ready: /dev/innerext, ABI %u\n", INNEREXT_ABI_VERSION);
 	return 0;
 
+err_xdp:
+	ie_xdp_exit();
 err_maps:
 	ie_maps_exit();
 err_trace:
@@ -170,6 +181,7 @@ err_arena:
 static void __exit ie_exit(void)
 {
 	misc_deregister(&ie_miscdev);
+	ie_xdp_exit();
 	ie_links_exit();
 	ie_maps_exit();
 	/* every fd pins the module and persistent links are gone: nothing may remain */

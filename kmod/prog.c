@@ -305,7 +305,7 @@ long ie_cmd_prog_info(void __user *uarg, size_t usize)
 	u64 map_ids;
 	int cpu, err;
 
-	err = ie_copy_args(&info, sizeof(info), uarg, usize);
+	err = ie_copy_args_min(&info, sizeof(info), IE_PROG_INFO_SIZE_V1, uarg, usize);
 	if (err)
 		return err;
 	if (info.pad || (!info.map_ids && info.nr_map_ids))
@@ -322,7 +322,7 @@ long ie_cmd_prog_info(void __user *uarg, size_t usize)
 	memset(&info, 0, sizeof(info));
 	info.map_ids = map_ids;
 	info.nr_map_ids = prog->nr_maps;
-	info.size = sizeof(info);
+	info.size = min(usize, sizeof(info));
 	info.id = id;
 	strscpy(info.name, prog->name, IE_NAME_LEN);
 	info.text_size = prog->text_size;
@@ -335,6 +335,10 @@ long ie_cmd_prog_info(void __user *uarg, size_t usize)
 		info.run_cnt += READ_ONCE(s->run_cnt);
 		info.run_time_ns += READ_ONCE(s->run_time_ns);
 		info.recursion_misses += READ_ONCE(s->misses);
+		for (i = 0; i < IE_XDP_NR_ACTIONS; i++)
+			info.xdp_actions[i] += READ_ONCE(s->xdp_actions[i]);
+		info.xdp_invalid += READ_ONCE(s->xdp_invalid);
+		info.xdp_tx_errors += READ_ONCE(s->xdp_tx_errors);
 	}
 	info.load_time_ns = prog->load_time_ns;
 	info.owner_pid = prog->owner_pid;

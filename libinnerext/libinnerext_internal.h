@@ -80,6 +80,7 @@ struct ie_attach_spec {
 	__u32 hook;			/* enum ie_hook */
 	__u32 flags;			/* IE_LINK_F_SYSCALL_NR or 0 */
 	__u32 syscall_nr;
+	__u32 ifindex;			/* IE_HOOK_XDP */
 	char target[IE_TARGET_LEN];	/* what the kernel gets: "sym", "cat:name" */
 	char tp_name[IE_TARGET_LEN];	/* tracepoint event name, for BTF: "sys_enter" */
 	char desc[IE_TARGET_LEN + 32];	/* what the user asked: "tracepoint syscalls:sys_enter_dup" */
@@ -90,6 +91,7 @@ int ie_attach_spec_from_sec(const char *sec, const char *prog_name, struct ie_at
 int ie_attach_spec_kprobe(const char *func, const char *prog_name, struct ie_attach_spec *spec);
 int ie_attach_spec_tracepoint(const char *category, const char *name, const char *prog_name,
 			      struct ie_attach_spec *spec);
+int ie_attach_spec_xdp(int ifindex, const char *prog_name, struct ie_attach_spec *spec);
 
 /* ---- object.c ---- */
 

@@ -112,6 +112,7 @@ static struct innerext_link *attach(const struct innerext_program *prog,
 	attr.entry = prog->entry_idx;
 	attr.hook = spec->hook;
 	attr.syscall_nr = spec->syscall_nr;
+	attr.ifindex = spec->ifindex;
 	strcpy(attr.target, spec->target);
 	if (spec->hook == IE_HOOK_TRACEPOINT)
 		attr.nr_args = ie_object_tp_nr_args(obj, spec->tp_name);
@@ -173,6 +174,25 @@ struct innerext_link *innerext_program__attach_kprobe(const struct innerext_prog
 		return NULL;
 	}
 	err = ie_attach_spec_kprobe(func_name, prog->name, &spec);
+	if (err) {
+		errno = -err;
+		return NULL;
+	}
+	return attach(prog, &spec, opts);
+}
+
+struct innerext_link *innerext_program__attach_xdp(const struct innerext_program *prog,
+						   int ifindex,
+						   const struct innerext_attach_opts *opts)
+{
+	struct ie_attach_spec spec;
+	int err;
+
+	if (!prog || !IE_OPTS_VALID(opts, innerext_attach_opts)) {
+		errno = EINVAL;
+		return NULL;
+	}
+	err = ie_attach_spec_xdp(ifindex, prog->name, &spec);
 	if (err) {
 		errno = -err;
 		return NULL;

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <net/if.h>
 
 #include "libinnerext_internal.h"
 
@@ -178,15 +179,38 @@ int ie_attach_spec_from_sec(const char *sec, const char *prog_name, struct ie_at
 	}
 
 	memset(spec, 0, sizeof(*spec));
+	if (!strcmp(sec, "xdp") || !strncmp(sec, "xdp/", 4) || !strncmp(sec, "xdp.", 4)) {
+		pr_warn("program '%s': an xdp program needs a device: innerext_program__attach_xdp(), or extctl load --xdp IFACE\n",
+			prog_name);
+		return -EOPNOTSUPP;
+	}
 	if (!strncmp(sec, "kretprobe/", 10) || !strncmp(sec, "raw_tp/", 7) ||
 	    !strncmp(sec, "raw_tracepoint/", 15) || !strncmp(sec, "fentry/", 7) ||
-	    !strncmp(sec, "fexit/", 6) || !strncmp(sec, "xdp", 3) || !strncmp(sec, "tc", 2) ||
+	    !strncmp(sec, "fexit/", 6) || !strncmp(sec, "tc", 2) ||
 	    !strncmp(sec, "uprobe", 6)) {
-		pr_warn("program '%s': section '%s' is not supported yet (kprobe/ and tracepoint/ are)\n",
+		pr_warn("program '%s': section '%s' is not supported yet (kprobe/, tracepoint/ and xdp are)\n",
 			prog_name, sec);
 		return -EOPNOTSUPP;
 	}
 	pr_warn("program '%s': don't know how to attach section '%s': use SEC(\"kprobe/FUNC\") or SEC(\"tracepoint/CATEGORY/NAME\"), or attach explicitly\n",
 		prog_name, sec);
 	return -EOPNOTSUPP;
+}
+
+int ie_attach_spec_xdp(int ifindex, const char *prog_name, struct ie_attach_spec *spec)
+{
+	char name[IF_NAMESIZE];
+
+	memset(spec, 0, sizeof(*spec));
+	if (ifindex <= 0) {
+		pr_warn("program '%s': xdp: bad ifindex %d\n", prog_name, ifindex);
+		return -EINVAL;
+	}
+	spec->hook = IE_HOOK_XDP;
+	spec->ifindex = (__u32)ifindex;
+	if (if_indextoname((unsigned int)ifindex, name))
+		snprintf(spec->desc, sizeof(spec->desc), "xdp %s", name);
+	else
+		snprintf(spec->desc, sizeof(spec->desc), "xdp ifindex %d", ifindex);
+	return 0;
 }

@@ -24,7 +24,8 @@ SIZE_IS(ie_prog_load, 104);
 SIZE_IS(ie_link_create, 208);
 SIZE_IS(ie_link_detach, 32);
 SIZE_IS(ie_get_next_id, 32);
-SIZE_IS(ie_prog_info, 128);
+SIZE_IS(ie_prog_info, 272);
+SIZE_IS(ie_xdp_md, 32);
 SIZE_IS(ie_link_info, 224);
 SIZE_IS(ie_tp_ctx, 48);
 SIZE_IS(ie_syscall_ctx, 56);
@@ -50,6 +51,12 @@ static_assert(offsetof(struct ie_prog_load, image) % 8 == 0, "aligned pointer");
 static_assert(offsetof(struct ie_prog_load, log_buf) % 8 == 0, "aligned pointer");
 static_assert(offsetof(struct ie_link_create, log_buf) % 8 == 0, "aligned pointer");
 static_assert(offsetof(struct ie_image_reloc, addend) % 8 == 0, "aligned addend");
+
+/* ie_prog_info grew at its end: the v1 prefix is unchanged */
+static_assert(offsetof(struct ie_prog_info, xdp_actions) == IE_PROG_INFO_SIZE_V1, "v1 prefix");
+static_assert(sizeof(struct ie_prog_info) == IE_PROG_INFO_SIZE_V2, "v2 size");
+static_assert(offsetof(struct ie_link_create, ifindex) == 176, "ifindex in old reserved space");
+static_assert(offsetof(struct ie_link_info, ifindex) == 200, "ifindex in old reserved space");
 
 /* offsets user space and the module both rely on */
 static_assert(offsetof(struct ie_image_hdr, text_off) == 16, "hdr layout");

@@ -128,6 +128,7 @@ struct ie_image_map {
 #define IE_FEAT_SYSCALL_FILTER	(1ULL << 2)
 #define IE_FEAT_TRACE_READ	(1ULL << 3)
 #define IE_FEAT_MAPS		(1ULL << 4)
+#define IE_FEAT_XDP		(1ULL << 5)	/* IE_HOOK_XDP, struct ie_xdp_md */
 
 struct ie_version {
 	__u32 size;		/* in: sizeof(struct ie_version) */
@@ -165,6 +166,7 @@ struct ie_prog_load {
 enum ie_hook {
 	IE_HOOK_KPROBE		= 1,	/* target: kernel function symbol, entry */
 	IE_HOOK_TRACEPOINT	= 2,	/* target: "category:name" */
+	IE_HOOK_XDP		= 3,	/* target: interface name, or ifindex (see below) */
 };
 
 #define IE_LINK_F_PERSISTENT	(1U << 0)	/* the module keeps the link after the fd closes */
@@ -184,7 +186,9 @@ struct ie_link_create {
 	__aligned_u64 log_buf;
 	__u32 link_id;		/* out */
 	__u32 pad;		/* must be 0 */
-	__u64 reserved[4];	/* must be 0 */
+	__u32 ifindex;		/* IE_HOOK_XDP: the device; 0 = by name in target */
+	__u32 pad2;		/* must be 0 */
+	__u64 reserved[3];	/* must be 0 */
 };
 
 /* IE_IOC_LINK_DETACH: detach a link by id (persistent or not). */
@@ -230,7 +234,14 @@ struct ie_prog_info {
 	__u32 nr_map_ids;	/* in: room in map_ids; out: maps the program uses */
 	__u32 pad;		/* in: must be 0 */
 	__u64 reserved[2];	/* out: zero */
+	/* --- since IE_PROG_INFO_SIZE_V2: filled only for callers passing this much --- */
+	__u64 xdp_actions[8];	/* out: packet hook verdicts, indexed by enum ie_xdp_action */
+	__u64 xdp_invalid;	/* out: returns that were no IE_XDP_* (also in [IE_XDP_ABORTED]) */
+	__u64 xdp_tx_errors;	/* out: TX/REDIRECT not sent (no such device, down): dropped */
+	__u64 reserved2[8];	/* out: zero */
 };
+#define IE_PROG_INFO_SIZE_V1	128	/* the first published size: still accepted */
+#define IE_PROG_INFO_SIZE_V2	(IE_PROG_INFO_SIZE_V1 + 18 * 8)
 
 /* IE_IOC_LINK_INFO: information about a link by id. */
 struct ie_link_info {
@@ -246,7 +257,9 @@ struct ie_link_info {
 	__u32 nr_args;		/* out */
 	__u32 attached;		/* out: 1 while the hook is installed */
 	__u32 pad;		/* out: zero */
-	__u64 reserved[3];	/* out: zero */
+	__u32 ifindex;		/* out: IE_HOOK_XDP: the device (0 once it was unregistered) */
+	__u32 pad2;		/* out: zero */
+	__u64 reserved[2];	/* out: zero */
 };
 
 /* ---------------------------------------------------------------- maps */
@@ -426,5 +439,36 @@ struct ie_syscall_ctx {
 };
 
 /* kprobe programs receive the kernel's struct pt_regs (x86-64 layout). */
+
+/*
+ * The packet hook (IE_HOOK_XDP). It is the device's rx-handler: it sees a frame
+ * after generic XDP, packet taps (tcpdump) and tc ingress, before the protocol
+ * stack and bridges. One innerext program per device; a device another driver
+ * already holds (bridge port, bond slave, macvlan lower...) is refused (-EBUSY).
+ *
+ * The program returns an action; anything else counts as IE_XDP_ABORTED (and in
+ * ie_prog_info.xdp_invalid). The numbers are XDP's.
+ */
+enum ie_xdp_action {
+	IE_XDP_ABORTED	= 0,	/* drop, counted as an error */
+	IE_XDP_DROP	= 1,
+	IE_XDP_PASS	= 2,	/* on to the stack (headers may have been rewritten) */
+	IE_XDP_TX	= 3,	/* send back out of the device it came in on */
+	IE_XDP_REDIRECT	= 4,	/* send out of the device ie_xdp_md.redirect_ifindex */
+	IE_XDP_NR_ACTIONS
+};
+
+/*
+ * Context of a packet program. [data, data_end) is the whole frame from the
+ * Ethernet header on, linear and writable in place (the length cannot change).
+ */
+struct ie_xdp_md {
+	__u64 data;		/* address of the first byte (Ethernet header) */
+	__u64 data_end;		/* address one past the last byte */
+	__u32 ingress_ifindex;
+	__u32 rx_queue_index;
+	__u32 redirect_ifindex;	/* in: where IE_XDP_REDIRECT sends the frame */
+	__u32 pad;
+};
 
 #endif /* _UAPI_LINUX_INNEREXT_H */

@@ -21,6 +21,7 @@
  *   SEC("kprobe/FUNC")                   struct ie_pt_regs *   (registers at FUNC's entry)
  *   SEC("tracepoint/CAT/NAME")           struct ie_tp_ctx *    (the tracepoint's arguments)
  *   SEC("tracepoint/syscalls/sys_enter_X") struct ie_syscall_ctx * (nr + 6 arguments)
+ *   SEC("xdp")                           struct ie_xdp_md *    (a received frame: <innerext/packet.h>)
  */
 #ifndef __INNEREXT_EXTENSION_H
 #define __INNEREXT_EXTENSION_H

@@ -151,6 +151,14 @@ struct innerext_link *innerext_program__attach_tracepoint(const struct innerext_
 							  const char *category,
 							  const char *name,
 							  const struct innerext_attach_opts *opts);
+/*
+ * The packet hook on device @ifindex (in the caller's network namespace), as
+ * libbpf's bpf_program__attach_xdp(). -EBUSY if the device has an rx-handler
+ * already (bridge port, bond slave, another innerext program...).
+ */
+struct innerext_link *innerext_program__attach_xdp(const struct innerext_program *prog,
+						   int ifindex,
+						   const struct innerext_attach_opts *opts);
 __u32 innerext_link__id(const struct innerext_link *link);
 int innerext_link__fd(const struct innerext_link *link);
 /* Detaches (also a persistent link) and frees. */
