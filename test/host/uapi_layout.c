@@ -90,7 +90,7 @@ TEST(struct_sizes)
 	EXPECT_EQ(208, sizeof(struct ie_link_create));
 	EXPECT_EQ(32, sizeof(struct ie_link_detach));
 	EXPECT_EQ(32, sizeof(struct ie_get_next_id));
-	EXPECT_EQ(128, sizeof(struct ie_prog_info));
+	EXPECT_EQ(IE_PROG_INFO_SIZE_V2, sizeof(struct ie_prog_info));
 	EXPECT_EQ(224, sizeof(struct ie_link_info));
 }
 
