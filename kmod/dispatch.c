@@ -1,15 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The dispatcher: every hook enters extensions through ie_dispatch(). It keeps
- * the per-CPU run records (runtime.h: which program runs here, since when,
- * what it holds) and per-program, per-CPU statistics (run count, run time,
- * skipped re-entries).
+ * The dispatcher: every hook enters extensions through ie_dispatch(). It fills
+ * this context's run record (runtime.h: which program runs here, since when,
+ * with which budget), switches to the extension stack (run_entry.S), and when
+ * the extension returns or is stopped, takes back what helpers handed out and
+ * accounts run count, run time, recursion misses and aborts per CPU.
  *
  * Extensions nest across contexts (a softirq packet program may interrupt a
- * task-context kprobe program), each context with its own record. Within one
- * context an extension never re-enters: if a hook fires while an extension
- * already runs there (a probe inside a helper), the new invocation is skipped
- * and counted as a recursion miss, as BPF does.
+ * task-context kprobe program), each context with its own record and stack.
+ * Within one context an extension never re-enters: if a hook fires while an
+ * extension already runs there (a probe inside a helper), the new invocation
+ * is skipped and counted as a recursion miss, as BPF does.
  */
 #include <linux/kernel.h>
 #include <linux/kprobes.h>
@@ -22,13 +23,15 @@
 #include "runtime.h"
 
 DEFINE_PER_CPU(struct ie_run_rec, ie_run_recs[IE_RUN_LEVELS]);
+static_assert(offsetof(struct ie_run_rec, saved_sp) == 0, "run_entry.S reads it at 0");
 
 int notrace ie_dispatch(struct ie_link *link, void *ctx, u64 *retp)
 {
 	struct ie_prog *prog = link->prog;
 	struct ie_prog_stats *stats;
 	struct ie_run_rec *rec;
-	u64 ret, delta;
+	unsigned int reason;
+	u64 ret;
 
 	preempt_disable_notrace();
 	rec = ie_run_rec_here();
@@ -38,21 +41,32 @@ int notrace ie_dispatch(struct ie_link *link, void *ctx, u64 *retp)
 		preempt_enable_notrace();
 		return -EBUSY;
 	}
-	rec->active = 1;
 	rec->prog = prog;
+	rec->budget_ns = prog->budget_ns;
+	rec->abort_reason = 0;
+	rec->abort_pending = 0;
 	rec->start_ns = sched_clock();
 	barrier();
-	ret = link->fn(ctx);
+	WRITE_ONCE(rec->active, 1);
 	barrier();
+	ret = ie_run_entry(ctx, link->fn, rec, rec->stack_top);
+	barrier();
+	if (unlikely(rec->nr_locks))
+		ie_locks_release_held(rec);
 	ie_ringbuf_run_end(rec);
-	delta = sched_clock() - rec->start_ns;
+	reason = rec->abort_reason;
 	stats->run_cnt++;
-	stats->run_time_ns += delta;
+	stats->run_time_ns += sched_clock() - rec->start_ns;
+	WRITE_ONCE(rec->active, 0);
 	rec->prog = NULL;
-	rec->active = 0;
+	if (unlikely(reason)) {
+		stats->aborts[reason - 1]++;
+		ie_breaker_note(prog, reason - 1);
+		ret = 0;
+	}
 	preempt_enable_notrace();
 	*retp = ret;
-	return 0;
+	return reason ? -EINTR : 0;
 }
 NOKPROBE_SYMBOL(ie_dispatch);
 
@@ -62,4 +76,11 @@ struct ie_prog *ie_current_prog(void)
 	struct ie_run_rec *rec = ie_run_rec_current();
 
 	return rec ? rec->prog : NULL;
+}
+
+bool ie_run_ip_in_ext(const struct ie_run_rec *rec, unsigned long ip)
+{
+	const struct ie_prog *prog = READ_ONCE(rec->prog);
+
+	return prog && ip - (unsigned long)prog->text < prog->text_size;
 }

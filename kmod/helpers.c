@@ -13,6 +13,7 @@
 #include "compat.h"
 #include "innerext_int.h"
 #include "helpers.h"
+#include "runtime.h"
 
 /* thunks.S: a return site of this module, patched by the module loader */
 void ie_return_thunk(void);
@@ -24,21 +25,25 @@ struct ie_helper {
 
 static void *ie_memset(void *s, int c, size_t n)
 {
+	ie_helper_enter();
 	return memset(s, c, n);
 }
 
 static void *ie_memcpy(void *d, const void *s, size_t n)
 {
+	ie_helper_enter();
 	return memcpy(d, s, n);
 }
 
 static void *ie_memmove(void *d, const void *s, size_t n)
 {
+	ie_helper_enter();
 	return memmove(d, s, n);
 }
 
 static int ie_memcmp(const void *a, const void *b, size_t n)
 {
+	ie_helper_enter();
 	return memcmp(a, b, n);
 }
 
@@ -63,6 +68,12 @@ static const struct ie_helper ie_helpers[] = {
 	IE_HELPER(ie_ringbuf_submit),
 	IE_HELPER(ie_ringbuf_discard),
 	IE_HELPER(ie_ringbuf_output),
+	IE_HELPER(ie_spin_lock),
+	IE_HELPER(ie_spin_unlock),
+	IE_HELPER(ie_abort),
+	/* -finstrument-functions (SDK flags): the stack check */
+	{ "__cyg_profile_func_enter", (void *)ie_stack_enter },
+	{ "__cyg_profile_func_exit", (void *)ie_stack_exit },
 	{ "memset", (void *)ie_memset },
 	{ "memcpy", (void *)ie_memcpy },
 	{ "memmove", (void *)ie_memmove },

@@ -40,6 +40,15 @@ void ie_ringbuf_submit(void *data, u64 flags);
 void ie_ringbuf_discard(void *data, u64 flags);
 long ie_ringbuf_output(void *ringbuf, void *data, u64 size, u64 flags);
 
+/* helpers_lock.c: the runtime's own helpers */
+long ie_spin_lock(u32 *lock);
+long ie_spin_unlock(u32 *lock);
+void ie_abort(void);
+
+/* ext_stack.c: -finstrument-functions hooks */
+void ie_stack_enter(void *fn, void *call_site);
+void ie_stack_exit(void *fn, void *call_site);
+
 /*
  * Reservations an invocation still holds are discarded when it returns:
  * ie_ringbuf_run_end() in runtime.h, so a forgotten submit cannot stall a ring.

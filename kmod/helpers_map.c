@@ -11,12 +11,14 @@
 #include <linux/kernel.h>
 
 #include "helpers.h"
+#include "runtime.h"
 #include "map.h"
 
 void *ie_map_lookup_elem(void *def, const void *key)
 {
 	struct ie_map *map = ie_map_from_def(def);
 
+	ie_helper_enter();
 	if (!map || !map->ops->lookup)
 		return NULL;
 	return map->ops->lookup(map, key);
@@ -26,6 +28,7 @@ long ie_map_update_elem(void *def, const void *key, const void *value, u64 flags
 {
 	struct ie_map *map = ie_map_from_def(def);
 
+	ie_helper_enter();
 	if (!map)
 		return -EINVAL;
 	if (!map->ops->update)
@@ -39,6 +42,7 @@ long ie_map_delete_elem(void *def, const void *key)
 {
 	struct ie_map *map = ie_map_from_def(def);
 
+	ie_helper_enter();
 	if (!map)
 		return -EINVAL;
 	if (!map->ops->delete)

@@ -9,11 +9,13 @@
 #include <linux/uaccess.h>
 
 #include "helpers.h"
+#include "runtime.h"
 
 long ie_probe_read_kernel(void *dst, u32 size, const void *src)
 {
 	long err = copy_from_kernel_nofault(dst, src, size);
 
+	ie_helper_enter();
 	if (err)
 		memset(dst, 0, size);
 	return err;
@@ -23,6 +25,7 @@ long ie_probe_read_user(void *dst, u32 size, const void *src)
 {
 	long err = copy_from_user_nofault(dst, (const void __user *)src, size);
 
+	ie_helper_enter();
 	if (err)
 		memset(dst, 0, size);
 	return err;
@@ -51,10 +54,12 @@ long ie_read_str_nofault(char *dst, u32 size, unsigned long src, bool user)
 
 long ie_probe_read_kernel_str(void *dst, u32 size, const void *src)
 {
+	ie_helper_enter();
 	return ie_read_str_nofault(dst, size, (unsigned long)src, false);
 }
 
 long ie_probe_read_user_str(void *dst, u32 size, const void *src)
 {
+	ie_helper_enter();
 	return ie_read_str_nofault(dst, size, (unsigned long)src, true);
 }

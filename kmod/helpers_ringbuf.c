@@ -54,6 +54,7 @@ void *ie_ringbuf_reserve(void *ringbuf, u64 size, u64 flags)
 	void *sample;
 	int err;
 
+	ie_helper_enter();
 	if (unlikely(flags || !rec))
 		return NULL;
 	map = ie_rb_map(ringbuf);
@@ -93,6 +94,7 @@ static bool ie_rb_release(void *data, bool discard)
 
 void ie_ringbuf_submit(void *data, u64 flags)
 {
+	ie_helper_enter();
 	/* unknown flags: refuse to publish, but still release the reservation */
 	if (!ie_rb_release(data, flags != 0))
 		ie_rb_complain("ie_ringbuf_submit" IE_RB_NOT_HELD);
@@ -102,6 +104,7 @@ void ie_ringbuf_submit(void *data, u64 flags)
 
 void ie_ringbuf_discard(void *data, u64 flags)
 {
+	ie_helper_enter();
 	if (!ie_rb_release(data, true))
 		ie_rb_complain("ie_ringbuf_discard" IE_RB_NOT_HELD);
 }
@@ -112,6 +115,7 @@ long ie_ringbuf_output(void *ringbuf, void *data, u64 size, u64 flags)
 	void *sample;
 	int err;
 
+	ie_helper_enter();
 	if (unlikely(flags))
 		return -EINVAL;
 	map = ie_rb_map(ringbuf);

@@ -12,6 +12,7 @@
 
 #include "innerext_int.h"
 #include "helpers.h"
+#include "runtime.h"
 
 #define IE_FMT_MAX	128
 #define IE_MSG_MAX	256
@@ -55,6 +56,7 @@ long ie_trace_printk(const char *fmt, ...)
 	va_list ap;
 	char conv;
 
+	ie_helper_enter();
 	if (ie_read_str_nofault(f, sizeof(f), (unsigned long)fmt, false) < 0)
 		return -EFAULT;
 	va_start(ap, fmt);

@@ -91,7 +91,18 @@ static rx_handler_result_t ie_xdp_rx(struct sk_buff **pskb)
 	md.redirect_ifindex = 0;
 	md.pad = 0;
 
-	if (ie_dispatch(link, &md, &act)) {
+	switch (ie_dispatch(link, &md, &act)) {
+	case 0:
+		break;
+	case -EINTR:
+		/* stopped by the runtime (counted as an abort): the program's fail action */
+		act = link->prog->fail_action;
+		if (act == IE_XDP_PASS) {
+			ie_xdp_count(link, act, false);
+			return RX_HANDLER_PASS;
+		}
+		break;
+	default:
 		/*
 		 * Another extension runs in this context on this CPU (counted as a
 		 * recursion miss). Fail closed: a filter must not be bypassed.

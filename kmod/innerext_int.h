@@ -7,6 +7,7 @@
 
 #include <linux/types.h>
 #include <linux/kprobes.h>
+#include <linux/irq_work.h>
 #include <linux/list.h>
 #include <linux/netdevice.h>
 #include <linux/workqueue.h>
@@ -27,6 +28,7 @@ struct ie_prog_stats {
 	u64 xdp_actions[IE_XDP_NR_ACTIONS];	/* packet hook verdicts */
 	u64 xdp_invalid;
 	u64 xdp_tx_errors;
+	u64 aborts[IE_ABORT_NR_REASONS];
 };
 
 struct ie_prog_entry {
@@ -52,6 +54,18 @@ struct ie_prog {
 	atomic_t nr_links;
 	pid_t owner_pid;
 	u64 load_time_ns;
+	/* the runtime's settings (defaults filled in) and the circuit breaker */
+	u64 budget_ns;
+	u32 budget_us;
+	u32 fail_action;
+	u32 max_aborts;
+	u32 abort_window_ms;
+	unsigned long win_start;	/* jiffies */
+	atomic_t win_aborts;
+	unsigned long breaker_tripped;	/* bit 0 */
+	u32 last_abort;			/* IE_ABORT_* of the newest abort */
+	struct irq_work breaker_irq_work;
+	struct work_struct breaker_work;
 };
 
 struct ie_link;
@@ -111,6 +125,13 @@ void ie_prog_put(struct ie_prog *prog);
 int ie_prog_next_id(u32 start, u32 *next);
 u32 ie_prog_count(void);
 
+/* breaker.c: the runtime settings of a program and its circuit breaker */
+void ie_prog_runtime_init(struct ie_prog *prog, const struct ie_prog_load *attr);
+void ie_prog_runtime_release(struct ie_prog *prog);	/* before freeing */
+void ie_breaker_note(struct ie_prog *prog, unsigned int reason);	/* any context */
+int ie_runtime_init(void);
+void ie_runtime_exit(void);
+
 /* map.c: maps as the program sees them */
 int ie_prog_bind_maps(struct ie_prog *prog, const struct ie_image_map *decl, u32 nr,
 		      const u32 __user *ufds, u32 nr_fds, struct ie_log *log);
@@ -128,8 +149,9 @@ u32 ie_link_count(void);
 void ie_links_exit(void);
 
 /*
- * dispatch.c: run @link's program on @ctx. 0 and its return value in *ret, or
- * -EBUSY when it was skipped (an extension already runs in this context).
+ * dispatch.c: run @link's program on @ctx. 0 and its return value in *ret;
+ * -EBUSY when it was skipped (an extension already runs in this context);
+ * -EINTR when the runtime stopped it (*ret is then 0).
  */
 int ie_dispatch(struct ie_link *link, void *ctx, u64 *ret);
 struct ie_prog *ie_current_prog(void);
@@ -143,6 +165,21 @@ void ie_xdp_exit(void);		/* before ie_links_exit(): no more device-gone work */
 /* link.c, for a hook whose target went away: detach, drop persistence */
 void ie_link_detach_now(struct ie_link *link);
 void ie_link_put(struct ie_link *link);
+unsigned int ie_links_detach_prog(struct ie_prog *prog);	/* returns how many */
+
+/* watchdog.c: per-CPU timers run while any link is attached */
+int ie_watchdog_init(void);
+void ie_watchdog_exit(void);
+void ie_watchdog_get(void);	/* process context, a link was attached */
+void ie_watchdog_put(void);
+
+/* fault.c: #GP, #UD, #DE in extension code abort the invocation */
+int ie_fault_init(void);
+void ie_fault_exit(void);
+
+/* ext_stack.c: per-CPU, per-context extension stacks */
+int ie_ext_stacks_init(void);
+void ie_ext_stacks_exit(void);
 
 /* helpers.c */
 void *ie_helper_lookup(const char *name);

@@ -25,6 +25,7 @@ static void ie_link_detach_locked(struct ie_link *link)
 	link->ops->detach(link);
 	link->attached = false;
 	atomic_dec(&link->prog->nr_links);
+	ie_watchdog_put();
 }
 
 void ie_link_put(struct ie_link *link)
@@ -178,10 +179,19 @@ static struct ie_link *ie_link_build(const struct ie_link_create *attr, struct i
 	}
 
 	mutex_lock(&ie_links_mutex);
-	err = link->ops->attach(link, log);
-	if (!err) {
-		link->attached = true;
-		atomic_inc(&prog->nr_links);
+	if (test_bit(0, &prog->breaker_tripped)) {
+		ie_log(log, "link_create: program '%s' was detached by its circuit breaker: load it again",
+		       prog->name);
+		err = -ESTALE;
+	} else {
+		ie_watchdog_get();	/* ticking before the first invocation */
+		err = link->ops->attach(link, log);
+		if (err) {
+			ie_watchdog_put();
+		} else {
+			link->attached = true;
+			atomic_inc(&prog->nr_links);
+		}
 	}
 	mutex_unlock(&ie_links_mutex);
 	if (err) {
@@ -246,6 +256,26 @@ void ie_link_detach_now(struct ie_link *link)
 	mutex_unlock(&ie_links_mutex);
 	if (was_persistent)
 		ie_link_put(link);
+}
+
+/* The circuit breaker: take every link of @prog off its hook. */
+unsigned int ie_links_detach_prog(struct ie_prog *prog)
+{
+	struct ie_link *link;
+	unsigned int n = 0;
+	u32 id = 0;
+
+	while (!ie_link_next_id(id, &id)) {
+		link = ie_link_get_id(id);
+		if (!link)
+			continue;
+		if (link->prog == prog && link->attached) {
+			ie_link_detach_now(link);
+			n++;
+		}
+		ie_link_put(link);
+	}
+	return n;
 }
 
 long ie_cmd_link_detach(void __user *uarg, size_t usize)

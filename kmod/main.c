@@ -49,7 +49,7 @@ static long ie_cmd_get_version(void __user *uarg, size_t usize)
 	v.size = sizeof(v);
 	v.abi_version = INNEREXT_ABI_VERSION;
 	v.features = IE_FEAT_KPROBE | IE_FEAT_TRACEPOINT | IE_FEAT_SYSCALL_FILTER |
-		     IE_FEAT_TRACE_READ | IE_FEAT_MAPS | IE_FEAT_XDP;
+		     IE_FEAT_TRACE_READ | IE_FEAT_MAPS | IE_FEAT_XDP | IE_FEAT_RUNTIME;
 	v.max_image_size = IE_MAX_IMAGE_SIZE;
 	v.max_entries = IE_MAX_ENTRIES;
 	ie_arena_usage(&v.text_arena_size, &v.text_arena_free,
@@ -152,9 +152,21 @@ static int __init ie_init(void)
 	err = ie_arena_init();
 	if (err)
 		return err;
-	err = ie_trace_init();
+	err = ie_ext_stacks_init();
 	if (err)
 		goto err_arena;
+	err = ie_watchdog_init();
+	if (err)
+		goto err_stacks;
+	err = ie_fault_init();
+	if (err)
+		goto err_watchdog;
+	err = ie_runtime_init();
+	if (err)
+		goto err_fault;
+	err = ie_trace_init();
+	if (err)
+		goto err_runtime;
 	err = ie_maps_init();
 	if (err)
 		goto err_trace;
@@ -173,6 +185,14 @@ err_maps:
 	ie_maps_exit();
 err_trace:
 	ie_trace_exit();
+err_runtime:
+	ie_runtime_exit();
+err_fault:
+	ie_fault_exit();
+err_watchdog:
+	ie_watchdog_exit();
+err_stacks:
+	ie_ext_stacks_exit();
 err_arena:
 	ie_arena_exit();
 	return err;
@@ -183,10 +203,14 @@ static void __exit ie_exit(void)
 	misc_deregister(&ie_miscdev);
 	ie_xdp_exit();
 	ie_links_exit();
+	ie_runtime_exit();	/* breakers in flight finish */
 	ie_maps_exit();
 	/* every fd pins the module and persistent links are gone: nothing may remain */
 	WARN_ON(ie_prog_count() || ie_link_count() || ie_map_count());
 	ie_trace_exit();
+	ie_fault_exit();
+	ie_watchdog_exit();
+	ie_ext_stacks_exit();
 	ie_arena_exit();
 	pr_info(IE_PR_PREFIX "unloaded\n");
 }

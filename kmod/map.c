@@ -561,3 +561,19 @@ u32 ie_prog_map_id(const struct ie_prog *prog, u32 i)
 {
 	return prog->maps[i]->id;
 }
+
+bool ie_prog_owns_mem(struct ie_prog *prog, unsigned long addr, u32 size)
+{
+	unsigned long data = (unsigned long)prog->data;
+	u32 i;
+
+	if (addr - data < prog->data_alloc && (u64)(addr - data) + size <= prog->data_alloc)
+		return true;
+	for (i = 0; i < prog->nr_maps; i++) {
+		struct ie_map *map = prog->maps[i];
+
+		if (map->ops->contains && map->ops->contains(map, addr, size))
+			return true;
+	}
+	return false;
+}

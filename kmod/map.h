@@ -21,6 +21,7 @@
 #include "log.h"
 
 struct ie_map;
+struct ie_prog;
 
 /*
  * Two sides call into a map type:
@@ -63,6 +64,8 @@ struct ie_map_ops {
 	__poll_t (*poll)(struct ie_map *map, struct file *file, poll_table *pt);
 	/* optional: type-specific fields of ie_map_info (nr_elems, ringbuf_dropped) */
 	void (*info)(struct ie_map *map, struct ie_map_info *info);
+	/* optional: are [addr, addr + size) inside the map's (shared) values? (ie_spin_lock) */
+	bool (*contains)(struct ie_map *map, unsigned long addr, u32 size);
 };
 
 struct ie_map {
@@ -92,6 +95,9 @@ u32 ie_map_user_value_size(const struct ie_map *map);
 
 /* Fill the generic fields from attr; types call this from alloc(). */
 void ie_map_init(struct ie_map *map, const struct ie_map_create *attr);
+
+/* Is [addr, addr + size) memory of @prog: its data, or values of its maps? */
+bool ie_prog_owns_mem(struct ie_prog *prog, unsigned long addr, u32 size);
 
 extern const struct ie_map_ops ie_array_ops;
 extern const struct ie_map_ops ie_percpu_array_ops;

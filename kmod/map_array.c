@@ -227,6 +227,16 @@ static void ie_array_info(struct ie_map *map, struct ie_map_info *info)
 	info->nr_elems = map->max_entries;
 }
 
+static bool ie_array_contains(struct ie_map *map, unsigned long addr, u32 size)
+{
+	struct ie_array *a = ie_array_of(map);
+	unsigned long base = (unsigned long)a->values;
+
+	return !ie_array_percpu(map) &&
+	       addr - base < (u64)map->max_entries * a->elem_size &&
+	       (u64)(addr - base) + size <= (u64)map->max_entries * a->elem_size;
+}
+
 #define IE_ARRAY_OPS						\
 	.check		= ie_array_check,			\
 	.alloc		= ie_array_alloc,			\
@@ -239,7 +249,8 @@ static void ie_array_info(struct ie_map *map, struct ie_map_info *info)
 	.user_delete	= ie_array_user_delete,			\
 	.get_next_key	= ie_array_get_next_key,		\
 	.dump		= ie_array_dump,			\
-	.info		= ie_array_info
+	.info		= ie_array_info,			\
+	.contains	= ie_array_contains
 
 const struct ie_map_ops ie_array_ops = { IE_ARRAY_OPS };
 const struct ie_map_ops ie_percpu_array_ops = { IE_ARRAY_OPS };

@@ -742,6 +742,16 @@ static int ie_htab_dump(struct ie_map *map, u64 *cursor, void *keys, void *value
 
 /* ------------------------------------------------------------ ops */
 
+static bool ie_htab_contains(struct ie_map *map, unsigned long addr, u32 size)
+{
+	struct ie_htab *htab = ie_htab_of(map);
+	unsigned long base = (unsigned long)htab->elems;
+	u64 total = (u64)htab->nr_elems * htab->elem_size;
+
+	/* per-CPU values live elsewhere: elements hold pointers to them */
+	return !htab->percpu && addr - base < total && (u64)(addr - base) + size <= total;
+}
+
 /* the three hash types differ only in what an extension's lookup does */
 #define IE_HTAB_OPS(lookup_fn)					\
 	.check		= ie_htab_check,			\
@@ -755,7 +765,8 @@ static int ie_htab_dump(struct ie_map *map, u64 *cursor, void *keys, void *value
 	.user_delete	= ie_htab_user_delete,			\
 	.get_next_key	= ie_htab_get_next_key,			\
 	.dump		= ie_htab_dump,				\
-	.info		= ie_htab_info
+	.info		= ie_htab_info,				\
+	.contains	= ie_htab_contains
 
 const struct ie_map_ops ie_hash_ops = { IE_HTAB_OPS(ie_htab_lookup) };
 const struct ie_map_ops ie_percpu_hash_ops = { IE_HTAB_OPS(ie_pcpu_lookup) };

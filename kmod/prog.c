@@ -23,6 +23,7 @@ static struct ie_ids ie_prog_ids = IE_IDS_INIT(ie_prog_ids);
 
 static void ie_prog_free(struct ie_prog *prog)
 {
+	ie_prog_runtime_release(prog);
 	if (prog->text)
 		ie_text_free(prog->text, prog->text_alloc);
 	ie_prog_unbind_maps(prog);
@@ -176,8 +177,24 @@ static int ie_prog_check_attr(const struct ie_prog_load *attr, struct ie_log *lo
 		ie_log(log, "prog_load: unknown flags 0x%x", attr->flags);
 		return -EINVAL;
 	}
-	if (attr->pad || attr->pad2 || memchr_inv(attr->reserved, 0, sizeof(attr->reserved))) {
+	if (attr->pad || attr->pad2) {
 		ie_log(log, "prog_load: reserved fields must be 0");
+		return -EINVAL;
+	}
+	if (attr->budget_us > IE_BUDGET_MAX_US) {
+		ie_log(log, "prog_load: budget %u us: at most %u us", attr->budget_us,
+		       IE_BUDGET_MAX_US);
+		return -EINVAL;
+	}
+	if (attr->fail_action && attr->fail_action != IE_XDP_DROP &&
+	    attr->fail_action != IE_XDP_PASS) {
+		ie_log(log, "prog_load: fail_action %u: IE_XDP_DROP or IE_XDP_PASS",
+		       attr->fail_action);
+		return -EINVAL;
+	}
+	if (attr->abort_window_ms > IE_BREAKER_MAX_WINDOW_MS) {
+		ie_log(log, "prog_load: abort window %u ms: at most %u ms", attr->abort_window_ms,
+		       IE_BREAKER_MAX_WINDOW_MS);
 		return -EINVAL;
 	}
 	if (!ie_name_valid(attr->name, IE_NAME_LEN, ".-")) {
@@ -245,6 +262,7 @@ static struct ie_prog *ie_prog_build(const struct ie_prog_load *attr, struct ie_
 	refcount_set(&prog->ref, 1);
 	atomic_set(&prog->nr_links, 0);
 	prog->owner_pid = task_tgid_nr(current);
+	ie_prog_runtime_init(prog, attr);
 	prog->load_time_ns = ktime_get_boot_fast_ns();
 
 	err = ie_prog_place(prog, &v, imports, log);
@@ -339,7 +357,14 @@ long ie_cmd_prog_info(void __user *uarg, size_t usize)
 			info.xdp_actions[i] += READ_ONCE(s->xdp_actions[i]);
 		info.xdp_invalid += READ_ONCE(s->xdp_invalid);
 		info.xdp_tx_errors += READ_ONCE(s->xdp_tx_errors);
+		for (i = 0; i < IE_ABORT_NR_REASONS; i++)
+			info.aborts[i] += READ_ONCE(s->aborts[i]);
 	}
+	info.budget_us = prog->budget_us;
+	info.fail_action = prog->fail_action;
+	info.max_aborts = prog->max_aborts;
+	info.abort_window_ms = prog->abort_window_ms;
+	info.breaker_tripped = test_bit(0, &prog->breaker_tripped);
 	info.load_time_ns = prog->load_time_ns;
 	info.owner_pid = prog->owner_pid;
 	info.refcnt = refcount_read(&prog->ref) - 1;	/* not counting ours */

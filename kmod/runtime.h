@@ -22,6 +22,7 @@ struct ie_map;
 
 #define IE_RUN_LEVELS	4	/* interrupt_context_level(): task, softirq, hardirq, NMI */
 #define IE_RB_MAX_HELD	16	/* ring buffer records one invocation may hold at once */
+#define IE_MAX_LOCKS	4	/* ie_spin_lock()s one invocation may hold at once */
 
 struct ie_rb_held {
 	void *sample;
@@ -30,9 +31,17 @@ struct ie_rb_held {
 };
 
 struct ie_run_rec {
+	unsigned long saved_sp;		/* run_entry.S: the dispatcher's stack (offset 0) */
+	unsigned long stack_lo;		/* lowest address the extension may use */
+	unsigned long stack_top;	/* where its stack starts */
 	struct ie_prog *prog;
 	u64 start_ns;
+	u64 budget_ns;
 	unsigned int active;
+	unsigned int abort_reason;	/* IE_ABORT_* + 1 once the invocation was stopped */
+	unsigned int abort_pending;	/* IE_ABORT_* + 1: stop at the next helper call */
+	unsigned int nr_locks;
+	u32 *locks[IE_MAX_LOCKS];
 	unsigned int rb_nr_held;
 	struct ie_rb_held rb_held[IE_RB_MAX_HELD];
 };
@@ -53,7 +62,45 @@ static __always_inline struct ie_run_rec *ie_run_rec_current(void)
 	return rec->active ? rec : NULL;
 }
 
+/* run_entry.S */
+u64 ie_run_entry(void *ctx, void *fn, struct ie_run_rec *rec, unsigned long stack_top);
+/*
+ * Leave the invocation @rec now, from extension code or from a helper it
+ * called (holding nothing): control goes back to ie_dispatch(). Does not
+ * return; it is not declared __noreturn only because objtool cannot know.
+ */
+void ie_run_abort(struct ie_run_rec *rec);
+
+static __always_inline bool ie_run_overdue(const struct ie_run_rec *rec, u64 now)
+{
+	return now - READ_ONCE(rec->start_ns) > READ_ONCE(rec->budget_ns);
+}
+
+/* Stop @rec now for @reason (helpers: called with nothing held). */
+static __always_inline void ie_run_stop(struct ie_run_rec *rec, unsigned int reason)
+{
+	rec->abort_reason = reason + 1;
+	ie_run_abort(rec);
+}
+
+/*
+ * Every helper starts with this: an invocation the watchdog wants stopped
+ * while it was inside a helper stops at its next helper call.
+ */
+static __always_inline void ie_helper_enter(void)
+{
+	struct ie_run_rec *rec = ie_run_rec_current();
+
+	if (unlikely(rec && READ_ONCE(rec->abort_pending)))
+		ie_run_stop(rec, READ_ONCE(rec->abort_pending) - 1);
+}
+
+/* watchdog.c: stop @rec if it is overdue, from an interrupt that saw @regs */
+void ie_watchdog_stop_rec(struct ie_run_rec *rec, struct pt_regs *regs, unsigned int reason);
+bool ie_run_ip_in_ext(const struct ie_run_rec *rec, unsigned long ip);
+
 void ie_ringbuf_release_held(struct ie_run_rec *rec);
+void ie_locks_release_held(struct ie_run_rec *rec);
 
 /* When an invocation ends: discard the ring buffer records it still holds. */
 static __always_inline void ie_ringbuf_run_end(struct ie_run_rec *rec)

@@ -22,6 +22,14 @@
 #                                    returns and indirect branches through the kernel's
 #                                    __x86_return_thunk / __x86_indirect_thunk_<reg>
 #                                    (gcc; clang 14 only has -mretpoline-external-thunk)
+#   -finstrument-functions (gcc; clang: -finstrument-functions-after-inlining)
+#                                    every function entry calls __cyg_profile_func_enter, which
+#                                    the module resolves to its stack check: runaway recursion
+#                                    is stopped before the extension stack runs out. The SDK's
+#                                    own inline accessors are left out (gcc exclude list)
+#   -Werror=frame-larger-than=8192 (gcc spelling) -Werror=vla
+#                                    the stack check keeps 8 KiB + helper room free below each
+#                                    frame, so no single frame may be larger (no VLAs/alloca)
 # Deliberately NOT here: -fno-plt. With it, gcc and clang call every external function
 # through the GOT (R_X86_64_GOTPCRELX) even with -fno-pic, which the loader cannot
 # represent; without it non-PIC calls are plain "call sym" (R_X86_64_PLT32 = PC32).
@@ -36,12 +44,16 @@ INNEREXT_INCLUDES := $(if $(wildcard $(INNEREXT_SDK_DIR)/include/innerext/extens
 INNEREXT_COMMON_CFLAGS := -O2 -ffreestanding -fno-pic -fno-pie -mcmodel=kernel \
 	-mno-red-zone -mgeneral-regs-only -fno-stack-protector \
 	-fno-asynchronous-unwind-tables -fno-unwind-tables -fno-jump-tables -fno-common \
-	-fcf-protection=branch
+	-fcf-protection=branch -Werror=vla
 
 INNEREXT_GCC_CFLAGS := $(INNEREXT_COMMON_CFLAGS) -mfunction-return=thunk-extern \
+	-finstrument-functions \
+	-finstrument-functions-exclude-file-list=innerext/extension.h,innerext/packet.h \
+	-Werror=frame-larger-than=8192 \
 	-mindirect-branch=thunk-extern -mindirect-branch-register $(INNEREXT_INCLUDES)
 
 INNEREXT_CLANG_CFLAGS := $(INNEREXT_COMMON_CFLAGS) -mretpoline-external-thunk \
+	-finstrument-functions-after-inlining -Wframe-larger-than=8192 -Werror=frame-larger-than \
 	$(INNEREXT_INCLUDES)
 
 # Picked by the compiler in $(CC) when used (recursive, so CC may be set later).

@@ -24,7 +24,7 @@ SIZE_IS(ie_prog_load, 104);
 SIZE_IS(ie_link_create, 208);
 SIZE_IS(ie_link_detach, 32);
 SIZE_IS(ie_get_next_id, 32);
-SIZE_IS(ie_prog_info, 272);
+SIZE_IS(ie_prog_info, 328);
 SIZE_IS(ie_xdp_md, 32);
 SIZE_IS(ie_link_info, 224);
 SIZE_IS(ie_tp_ctx, 48);

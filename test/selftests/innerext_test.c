@@ -572,7 +572,7 @@ TEST_F(img, prog_load_nonzero_reserved)
 {
 	struct ie_prog_load t = { 0 };
 
-	t.reserved[1] = 1;
+	t.pad = 1;
 	EXPECT_EQ(-EINVAL, raw_load(self->fd, self->img, self->size, self->log, &t));
 	EXPECT_NE(NULL, strstr(self->log, "reserved"));
 	memset(&t, 0, sizeof(t));

@@ -129,6 +129,7 @@ struct ie_image_map {
 #define IE_FEAT_TRACE_READ	(1ULL << 3)
 #define IE_FEAT_MAPS		(1ULL << 4)
 #define IE_FEAT_XDP		(1ULL << 5)	/* IE_HOOK_XDP, struct ie_xdp_md */
+#define IE_FEAT_RUNTIME		(1ULL << 6)	/* watchdog, stack check, fault containment */
 
 struct ie_version {
 	__u32 size;		/* in: sizeof(struct ie_version) */
@@ -159,7 +160,27 @@ struct ie_prog_load {
 	__aligned_u64 map_fds;	/* user pointer to __u32 fds, one per image map, in order */
 	__u32 nr_map_fds;	/* must equal the image's nr_maps */
 	__u32 pad2;		/* must be 0 */
-	__u64 reserved[2];	/* must be 0 */
+	/* the runtime (0 in any of these = the module's default) */
+	__u32 budget_us;	/* time budget of one invocation, <= IE_BUDGET_MAX_US */
+	__u32 fail_action;	/* packet hook verdict of an aborted run: IE_XDP_DROP or _PASS */
+	__u32 max_aborts;	/* circuit breaker: detach after this many aborts ... */
+	__u32 abort_window_ms;	/* ... within this window; IE_BREAKER_OFF in max_aborts: never */
+};
+
+#define IE_BUDGET_DEFAULT_US	5000
+#define IE_BUDGET_MAX_US	100000
+#define IE_BREAKER_DEFAULT_ABORTS	100
+#define IE_BREAKER_DEFAULT_WINDOW_MS	1000
+#define IE_BREAKER_MAX_WINDOW_MS	3600000
+#define IE_BREAKER_OFF		0xffffffffU
+
+/* Why the runtime stopped an invocation (ie_prog_info.aborts[]). */
+enum ie_abort_reason {
+	IE_ABORT_TIMEOUT	= 0,	/* ran past its time budget */
+	IE_ABORT_STACK		= 1,	/* ran out of extension stack */
+	IE_ABORT_FAULT		= 2,	/* #GP, #UD or #DE in extension code */
+	IE_ABORT_HELPER		= 3,	/* ie_abort(), or a helper refused to go on */
+	IE_ABORT_NR_REASONS
 };
 
 /* IE_IOC_LINK_CREATE: attach one entry of a program; returns a link fd (O_CLOEXEC). */
@@ -238,10 +259,17 @@ struct ie_prog_info {
 	__u64 xdp_actions[8];	/* out: packet hook verdicts, indexed by enum ie_xdp_action */
 	__u64 xdp_invalid;	/* out: returns that were no IE_XDP_* (also in [IE_XDP_ABORTED]) */
 	__u64 xdp_tx_errors;	/* out: TX/REDIRECT not sent (no such device, down): dropped */
-	__u64 reserved2[8];	/* out: zero */
+	__u64 aborts[8];	/* out: invocations stopped, by enum ie_abort_reason */
+	__u32 budget_us;	/* out: the settings in force (defaults filled in) */
+	__u32 fail_action;
+	__u32 max_aborts;
+	__u32 abort_window_ms;
+	__u32 breaker_tripped;	/* out: 1 once the circuit breaker detached the program */
+	__u32 pad2;		/* out: zero */
+	__u64 reserved2[4];	/* out: zero */
 };
 #define IE_PROG_INFO_SIZE_V1	128	/* the first published size: still accepted */
-#define IE_PROG_INFO_SIZE_V2	(IE_PROG_INFO_SIZE_V1 + 18 * 8)
+#define IE_PROG_INFO_SIZE_V2	(IE_PROG_INFO_SIZE_V1 + 25 * 8)
 
 /* IE_IOC_LINK_INFO: information about a link by id. */
 struct ie_link_info {

@@ -1,0 +1,217 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The watchdog: stops an invocation that runs past its time budget.
+ *
+ * While any link is attached, every online CPU runs a periodic pinned hrtimer
+ * (period_us, default 1 ms). Nothing is armed per invocation: the dispatcher
+ * only writes the start time into the run record, and the tick compares.
+ *
+ * On its tick a CPU looks at the extension it interrupted (the innermost
+ * active record below hardirq level). If that one is overdue and the
+ * interrupted ip is inside its text, the ip is rewritten to ie_run_abort
+ * (run_entry.S), which returns to the dispatcher as if the extension had
+ * returned. If the CPU was inside a helper (or in other kernel code the
+ * extension's context was interrupted by), the record is marked and the
+ * extension stops at its next helper call or function entry, or at a later
+ * tick that finds it in its own code: a helper is never torn mid-way.
+ *
+ * Contexts with interrupts disabled (hardirq, a kprobe on a function called
+ * with IRQs off, a tracepoint under a raw spinlock) cannot take the tick. For
+ * them each tick also checks the next online CPU: a record overdue by more
+ * than its budget plus IE_WD_NMI_TICKS periods is stopped with an NMI to that
+ * CPU, whose handler does the same rewrite. This needs a second CPU; on a
+ * single-CPU machine such a runaway is only stopped at helper calls and
+ * function entries.
+ */
+#include <linux/cpu.h>
+#include <linux/cpumask.h>
+#include <linux/hrtimer.h>
+#include <linux/kernel.h>
+#include <linux/kprobes.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/percpu.h>
+#include <linux/sched/clock.h>
+#include <linux/smp.h>
+#include <asm/apic.h>
+#include <asm/irq_regs.h>
+#include <asm/nmi.h>
+
+#include "innerext_int.h"
+#include "runtime.h"
+
+#define IE_WD_NMI_TICKS	3
+
+static unsigned int period_us = 1000;
+module_param(period_us, uint, 0444);
+MODULE_PARM_DESC(period_us, "watchdog tick, microseconds (100..100000, default 1000)");
+
+struct ie_wd_cpu {
+	struct hrtimer timer;
+	bool running;
+	atomic_t nmi_expected;		/* an NMI we sent is on its way */
+	u64 nmi_sent_ns;
+};
+
+static DEFINE_PER_CPU(struct ie_wd_cpu, ie_wd);
+static DEFINE_MUTEX(ie_wd_mutex);
+static unsigned int ie_wd_users;
+static u64 ie_wd_period_ns;
+static bool ie_wd_nmi_registered;
+
+/* The innermost extension running on @cpu at or below @max_lvl, or NULL. */
+static struct ie_run_rec *ie_wd_innermost(int cpu, int max_lvl)
+{
+	int lvl;
+
+	for (lvl = max_lvl; lvl >= 0; lvl--) {
+		struct ie_run_rec *rec = per_cpu_ptr(&ie_run_recs[lvl], cpu);
+
+		if (READ_ONCE(rec->active))
+			return rec;
+	}
+	return NULL;
+}
+
+void notrace ie_watchdog_stop_rec(struct ie_run_rec *rec, struct pt_regs *regs,
+				  unsigned int reason)
+{
+	if (regs && !user_mode(regs) && ie_run_ip_in_ext(rec, regs->ip)) {
+		rec->abort_reason = reason + 1;
+		regs->di = (unsigned long)rec;
+		regs->ip = (unsigned long)ie_run_abort;
+		return;
+	}
+	/* in a helper or in code that interrupted the extension: stop it later */
+	WRITE_ONCE(rec->abort_pending, reason + 1);
+}
+NOKPROBE_SYMBOL(ie_watchdog_stop_rec);
+
+/* From @cpu's tick: does its neighbour run an overdue extension with IRQs off? */
+static void ie_wd_check_remote(int cpu, u64 now)
+{
+	int next = cpumask_next_wrap(cpu, cpu_online_mask, cpu, false);
+	struct ie_wd_cpu *wd;
+	struct ie_run_rec *rec;
+
+	if (next >= nr_cpu_ids || next == cpu || !ie_wd_nmi_registered)
+		return;
+	rec = ie_wd_innermost(next, IE_RUN_LEVELS - 2);	/* not NMI-level ones */
+	if (!rec || now - READ_ONCE(rec->start_ns) <=
+		    READ_ONCE(rec->budget_ns) + IE_WD_NMI_TICKS * ie_wd_period_ns)
+		return;
+	wd = per_cpu_ptr(&ie_wd, next);
+	if (now - READ_ONCE(wd->nmi_sent_ns) < ie_wd_period_ns)
+		return;
+	WRITE_ONCE(wd->nmi_sent_ns, now);
+	atomic_set(&wd->nmi_expected, 1);
+	apic->send_IPI(next, NMI_VECTOR);
+}
+
+static enum hrtimer_restart notrace ie_wd_tick(struct hrtimer *timer)
+{
+	int cpu = smp_processor_id();
+	u64 now = sched_clock();
+	struct ie_run_rec *rec;
+
+	/* the interrupted context is task or softirq: hardirq ones had IRQs off */
+	rec = ie_wd_innermost(cpu, 1);
+	if (rec && ie_run_overdue(rec, now))
+		ie_watchdog_stop_rec(rec, get_irq_regs(), IE_ABORT_TIMEOUT);
+	ie_wd_check_remote(cpu, now);
+	hrtimer_forward_now(timer, ns_to_ktime(ie_wd_period_ns));
+	return HRTIMER_RESTART;
+}
+NOKPROBE_SYMBOL(ie_wd_tick);
+
+static int notrace ie_wd_nmi(unsigned int type, struct pt_regs *regs)
+{
+	struct ie_wd_cpu *wd = this_cpu_ptr(&ie_wd);
+	struct ie_run_rec *rec;
+
+	if (!atomic_xchg(&wd->nmi_expected, 0))
+		return NMI_DONE;	/* not ours */
+	rec = ie_wd_innermost(smp_processor_id(), IE_RUN_LEVELS - 2);
+	if (rec && ie_run_overdue(rec, sched_clock()))
+		ie_watchdog_stop_rec(rec, regs, IE_ABORT_TIMEOUT);
+	return NMI_HANDLED;
+}
+NOKPROBE_SYMBOL(ie_wd_nmi);
+
+static void ie_wd_start_on_cpu(void *unused)
+{
+	struct ie_wd_cpu *wd = this_cpu_ptr(&ie_wd);
+
+	hrtimer_start(&wd->timer, ns_to_ktime(ie_wd_period_ns), HRTIMER_MODE_REL_PINNED_HARD);
+	wd->running = true;
+}
+
+/* A link was attached: make sure every online CPU ticks. */
+void ie_watchdog_get(void)
+{
+	int cpu;
+
+	mutex_lock(&ie_wd_mutex);
+	if (ie_wd_users++ == 0) {
+		cpus_read_lock();
+		for_each_online_cpu(cpu)
+			smp_call_function_single(cpu, ie_wd_start_on_cpu, NULL, 1);
+		cpus_read_unlock();
+	}
+	mutex_unlock(&ie_wd_mutex);
+}
+
+static void ie_wd_stop_all(void)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct ie_wd_cpu *wd = per_cpu_ptr(&ie_wd, cpu);
+
+		if (wd->running) {
+			hrtimer_cancel(&wd->timer);
+			wd->running = false;
+		}
+	}
+}
+
+void ie_watchdog_put(void)
+{
+	mutex_lock(&ie_wd_mutex);
+	if (!WARN_ON_ONCE(!ie_wd_users) && --ie_wd_users == 0)
+		ie_wd_stop_all();
+	mutex_unlock(&ie_wd_mutex);
+}
+
+int ie_watchdog_init(void)
+{
+	int cpu, err;
+
+	if (period_us < 100 || period_us > 100000) {
+		pr_err(IE_PR_PREFIX "period_us=%u: must be 100..100000\n", period_us);
+		return -EINVAL;
+	}
+	ie_wd_period_ns = (u64)period_us * NSEC_PER_USEC;
+	for_each_possible_cpu(cpu) {
+		struct ie_wd_cpu *wd = per_cpu_ptr(&ie_wd, cpu);
+
+		hrtimer_init(&wd->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_PINNED_HARD);
+		wd->timer.function = ie_wd_tick;
+	}
+	err = register_nmi_handler(NMI_LOCAL, ie_wd_nmi, 0, "innerext");
+	if (err)
+		pr_warn(IE_PR_PREFIX "no NMI handler (error %d): runaways with IRQs off are stopped only at helper calls\n",
+			err);
+	else
+		ie_wd_nmi_registered = true;
+	return 0;
+}
+
+void ie_watchdog_exit(void)
+{
+	mutex_lock(&ie_wd_mutex);
+	ie_wd_stop_all();
+	mutex_unlock(&ie_wd_mutex);
+	if (ie_wd_nmi_registered)
+		unregister_nmi_handler(NMI_LOCAL, "innerext");
+}
