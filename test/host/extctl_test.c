@@ -177,7 +177,8 @@ TEST_F(extctl, unknown_command_and_option)
 TEST_F(extctl, no_device)
 {
 	static const char *const cmds[] = {
-		"list", "-j list", "load examples/hello.o", "load", "unload hello", "trace -n 1",
+		"list", "-j list", "load examples/hello.o", "load examples/hello.o --xdp eth0",
+		"unload hello", "trace -n 1",
 		"trace -n zero", "events events", "events id 1 -n 2", "events",
 	};
 	size_t i;
@@ -189,6 +190,53 @@ TEST_F(extctl, no_device)
 		ASSERT_STREQ(NO_DEVICE, self->err) TH_LOG("extctl %s", cmds[i]);
 		ASSERT_STREQ("", self->out) TH_LOG("extctl %s", cmds[i]);
 	}
+}
+
+/*
+ * extctl load checks its arguments before the module: a usage error is exit 2 and
+ * one line with or without /dev/innerext, and nothing is loaded.
+ */
+TEST_F(extctl, load_usage_errors)
+{
+	static const struct {
+		const char *args;
+		const char *msg;
+	} cases[] = {
+		{ "load", "extctl: load: missing FILE; try 'extctl load help'\n" },
+		{ "load examples/hello.o --xdp", "extctl: load: option '--xdp' needs an argument\n" },
+		{ "load examples/hello.o --xdp=", "extctl: load: --xdp wants an interface name or ifindex\n" },
+		{ "load examples/hello.o --xdp eth0 --kprobe f",
+		  "extctl: load: --xdp and --kprobe exclude each other\n" },
+		{ "load examples/hello.o --kprobe f --xdp eth0",
+		  "extctl: load: --xdp and --kprobe exclude each other\n" },
+		{ "load examples/hello.o --xdp eth0 --tracepoint sched:sched_switch",
+		  "extctl: load: --xdp and --tracepoint exclude each other\n" },
+		{ "load examples/hello.o --kprobe a --tracepoint b:c",
+		  "extctl: load: --kprobe and --tracepoint exclude each other\n" },
+		{ "load examples/hello.o --xdp eth0 extra",
+		  "extctl: load: one FILE at a time; try 'extctl load help'\n" },
+		{ "load examples/hello.o --bogus",
+		  "extctl: load: unknown option '--bogus'; try 'extctl load help'\n" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		EXPECT_EQ(2, extctl("%s", cases[i].args)) TH_LOG("extctl %s", cases[i].args);
+		EXPECT_STREQ(cases[i].msg, self->err) TH_LOG("extctl %s", cases[i].args);
+		EXPECT_STREQ("", self->out) TH_LOG("extctl %s", cases[i].args);
+	}
+}
+
+/* --xdp is documented in the load help and in the main usage */
+TEST_F(extctl, load_help_mentions_xdp)
+{
+	ASSERT_EQ(0, extctl("load help"));
+	ASSERT_OUT("[--kprobe FUNC | --tracepoint CAT:NAME | --xdp IFACE]\n");
+	ASSERT_OUT("  --xdp IFACE            attach the SEC(\"xdp\") program to network interface IFACE\n");
+	ASSERT_OUT("extctl load examples/xdp_blocker.o --xdp eth0\n");
+	ASSERT_STREQ("", self->err);
+	ASSERT_EQ(0, extctl("help"));
+	ASSERT_OUT("\n  load     load an object, attach its programs persistently (--xdp IFACE)\n");
 }
 
 /* extctl map: help per subcommand, argument errors, all without the module. */

@@ -16,8 +16,9 @@ static void list_help(FILE *out)
 	fprintf(out,
 		"Usage: extctl list [-j]\n"
 		"\n"
-		"Show loaded programs (size, runs, time spent, recursion misses, loader pid) and\n"
-		"the links attaching them to hooks.\n"
+		"Show loaded programs (size, runs, time spent, recursion misses, loader pid;\n"
+		"packet verdicts for xdp programs) and the links attaching them to hooks.\n"
+		"Interface names are those of extctl's network namespace.\n"
 		"\n"
 		"  -j, --json    JSON: {\"programs\":[...],\"links\":[...]}\n");
 }
@@ -27,11 +28,27 @@ static const char *hook_name(__u32 hook)
 	switch (hook) {
 	case IE_HOOK_KPROBE:		return "kprobe";
 	case IE_HOOK_TRACEPOINT:	return "tracepoint";
+	case IE_HOOK_XDP:		return "xdp";
 	default:			return "unknown";
 	}
 }
 
-static void json_prog(struct json_writer *jw, const struct ie_prog_info *p)
+static void json_xdp(struct json_writer *jw, const struct ie_prog_info *p)
+{
+	jw_name(jw, "xdp");
+	jw_start_object(jw);
+	jw_uint_field(jw, "pass", p->xdp_actions[IE_XDP_PASS]);
+	jw_uint_field(jw, "drop", p->xdp_actions[IE_XDP_DROP]);
+	jw_uint_field(jw, "tx", p->xdp_actions[IE_XDP_TX]);
+	jw_uint_field(jw, "redirect", p->xdp_actions[IE_XDP_REDIRECT]);
+	jw_uint_field(jw, "aborted", p->xdp_actions[IE_XDP_ABORTED]);
+	jw_uint_field(jw, "invalid", p->xdp_invalid);
+	jw_uint_field(jw, "tx_errors", p->xdp_tx_errors);
+	jw_end_object(jw);
+}
+
+static void json_prog(struct json_writer *jw, const struct ie_prog_info *p,
+		      const struct ie_objects *objs)
 {
 	jw_start_object(jw);
 	jw_uint_field(jw, "id", p->id);
@@ -47,13 +64,15 @@ static void json_prog(struct json_writer *jw, const struct ie_prog_info *p)
 	jw_uint_field(jw, "owner_pid", p->owner_pid);
 	jw_uint_field(jw, "refcnt", p->refcnt);
 	jw_uint_field(jw, "load_time_ns", p->load_time_ns);
+	if (prog_has_xdp(p, objs))
+		json_xdp(jw, p);
 	jw_end_object(jw);
 }
 
 static void json_link(struct json_writer *jw, const struct ie_link_info *l)
 {
+	char desc[IE_TARGET_LEN + 64], ifname[IF_NAMESIZE];
 	const char *sc;
-	char desc[IE_TARGET_LEN + 64];
 
 	link_describe(l, desc, sizeof(desc));
 	jw_start_object(jw);
@@ -73,9 +92,18 @@ static void json_link(struct json_writer *jw, const struct ie_link_info *l)
 		else
 			jw_null(jw);
 	}
+	if (l->hook == IE_HOOK_XDP) {
+		jw_uint_field(jw, "ifindex", l->ifindex);	/* 0: the device is gone */
+		jw_name(jw, "ifname");
+		if (link_ifname(l, ifname))
+			jw_string(jw, ifname);
+		else
+			jw_null(jw);
+	}
 	jw_uint_field(jw, "nr_args", l->nr_args);
 	jw_uint_field(jw, "flags", l->flags);
 	jw_bool_field(jw, "persistent", l->flags & IE_LINK_F_PERSISTENT);
+	jw_bool_field(jw, "attached", l->attached);
 	jw_end_object(jw);
 }
 
@@ -84,8 +112,21 @@ static void print_link(const struct ie_link_info *l)
 	char desc[IE_TARGET_LEN + 64];
 
 	link_describe(l, desc, sizeof(desc));
-	printf("\tlink %u: %s  entry %s%s\n", l->id, desc, l->entry_name,
-	       l->flags & IE_LINK_F_PERSISTENT ? "  persistent" : "");
+	printf("\tlink %u: %s  entry %s%s%s\n", l->id, desc, l->entry_name,
+	       l->flags & IE_LINK_F_PERSISTENT ? "  persistent" : "",
+	       l->attached ? "" : "  detached");
+}
+
+static void print_xdp(const struct ie_prog_info *p)
+{
+	printf("\txdp: pass %llu  drop %llu  tx %llu  redirect %llu  aborted %llu"
+	       " (invalid returns %llu, tx errors %llu)\n",
+	       (unsigned long long)p->xdp_actions[IE_XDP_PASS],
+	       (unsigned long long)p->xdp_actions[IE_XDP_DROP],
+	       (unsigned long long)p->xdp_actions[IE_XDP_TX],
+	       (unsigned long long)p->xdp_actions[IE_XDP_REDIRECT],
+	       (unsigned long long)p->xdp_actions[IE_XDP_ABORTED],
+	       (unsigned long long)p->xdp_invalid, (unsigned long long)p->xdp_tx_errors);
 }
 
 static int do_list(struct extctl *ctx, int argc, char **argv)
@@ -130,7 +171,7 @@ static int do_list(struct extctl *ctx, int argc, char **argv)
 		jw_name(&ctx->jw, "programs");
 		jw_start_array(&ctx->jw);
 		for (i = 0; i < objs.nr_progs; i++)
-			json_prog(&ctx->jw, &objs.progs[i]);
+			json_prog(&ctx->jw, &objs.progs[i], &objs);
 		jw_end_array(&ctx->jw);
 		jw_name(&ctx->jw, "links");
 		jw_start_array(&ctx->jw);
@@ -149,6 +190,8 @@ static int do_list(struct extctl *ctx, int argc, char **argv)
 			       (unsigned long long)(p->run_cnt ? p->run_time_ns / p->run_cnt : 0));
 			printf("\tloaded by pid %u  links %u  recursion misses %llu\n",
 			       p->owner_pid, p->nr_links, (unsigned long long)p->recursion_misses);
+			if (prog_has_xdp(p, &objs))
+				print_xdp(p);
 			for (j = 0; j < objs.nr_links; j++)
 				if (objs.links[j].prog_id == p->id)
 					print_link(&objs.links[j]);

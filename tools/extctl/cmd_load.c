@@ -1,37 +1,51 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * extctl load FILE [--name NAME] [--prog PROG] [--kprobe FUNC | --tracepoint CAT:NAME]
+ * extctl load FILE [--name NAME] [--prog PROG]
+ *                   [--kprobe FUNC | --tracepoint CAT:NAME | --xdp IFACE]
  *
  * Load an extension object and attach its programs with persistent links, then
  * exit: the links (and so the program) stay until `extctl unload`. All or nothing:
  * when an attach fails, what was created is detached again.
+ *
+ * --xdp IFACE attaches the object's SEC("xdp") program to a network device, like
+ * `ip link set dev IFACE xdp obj FILE`; IFACE is resolved here, in extctl's network
+ * namespace, before anything is loaded.
  */
 #include <errno.h>
 #include <getopt.h>
+#include <net/if.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "main.h"
+#include "objects.h"
 
 static void load_help(FILE *out)
 {
 	fprintf(out,
-		"Usage: extctl load FILE [--name NAME] [--prog PROG] [--kprobe FUNC | --tracepoint CAT:NAME]\n"
+		"Usage: extctl load FILE [--name NAME] [--prog PROG]\n"
+		"                        [--kprobe FUNC | --tracepoint CAT:NAME | --xdp IFACE]\n"
 		"\n"
 		"Load the extension object FILE (built with libinnerext/innerext.mk) and attach\n"
 		"its programs with persistent links: each where its SEC() name says\n"
 		"(\"kprobe/FUNC\", \"tracepoint/CAT/NAME\"), or all to the hook given on the command\n"
-		"line. The links stay after extctl exits, until 'extctl unload NAME'.\n"
+		"line. A packet program (SEC(\"xdp\")) needs --xdp IFACE. The links stay after\n"
+		"extctl exits, until 'extctl unload NAME'.\n"
 		"\n"
 		"  --name NAME            program name for 'extctl list' (default: FILE without .o)\n"
 		"  --prog PROG            attach only program (function) PROG; required with\n"
-		"                         --kprobe/--tracepoint when FILE has several programs\n"
+		"                         --kprobe/--tracepoint/--xdp when FILE has several\n"
 		"  --kprobe FUNC          attach to kernel function FUNC instead\n"
 		"  --tracepoint CAT:NAME  attach to tracepoint CAT:NAME instead\n"
 		"                         (syscalls:sys_enter_X is raw_syscalls:sys_enter filtered on X)\n"
+		"  --xdp IFACE            attach the SEC(\"xdp\") program to network interface IFACE\n"
+		"                         (a name in this network namespace, or an ifindex); one\n"
+		"                         program per interface, not a bridge/bond port\n"
 		"  -j, --json             JSON output\n"
 		"\n"
-		"Example: extctl load examples/hello.o --kprobe __x64_sys_dup\n");
+		"Examples: extctl load examples/hello.o --kprobe __x64_sys_dup\n"
+		"          extctl load examples/xdp_blocker.o --xdp eth0\n");
 }
 
 /* "a, b, c" of the object's program names */
@@ -76,6 +90,93 @@ static void print_load_refusal(const struct innerext_object *obj, int err)
 	}
 }
 
+static bool is_xdp_section(const char *sec)
+{
+	return !strcmp(sec, "xdp") || !strncmp(sec, "xdp/", 4) || !strncmp(sec, "xdp.", 4);
+}
+
+/*
+ * --xdp IFACE: an interface name, else a number taken as an ifindex; both must
+ * exist in our network namespace. Fills @ifname; prints the failure.
+ */
+static int resolve_iface(const char *arg, int *ifindex, char ifname[IF_NAMESIZE])
+{
+	unsigned long v;
+	char *end;
+
+	*ifindex = (int)if_nametoindex(arg);
+	if (*ifindex > 0) {
+		snprintf(ifname, IF_NAMESIZE, "%s", arg);
+		return 0;
+	}
+	if (errno != ENODEV && errno != ENXIO) {
+		p_err("cannot look up interface '%s': %s", arg, strerror(errno));
+		return -1;
+	}
+	errno = 0;
+	v = strtoul(arg, &end, 10);
+	if (!errno && end != arg && !*end && arg[0] >= '0' && arg[0] <= '9' && v && v <= INT32_MAX &&
+	    if_indextoname((unsigned int)v, ifname)) {
+		*ifindex = (int)v;
+		return 0;
+	}
+	if (end != arg && !*end && arg[0] >= '0' && arg[0] <= '9')
+		p_err("no interface with index %s in this network namespace", arg);
+	else
+		p_err("no interface '%s' in this network namespace", arg);
+	return -1;
+}
+
+/*
+ * A refused xdp attach, as one line: "attach of 'P' to xdp IFACE refused: <the
+ * module's reason>", plus what to do when the device is taken.
+ */
+static void print_xdp_refusal(const struct innerext_program *prog, const char *ifname,
+			      int ifindex, int err)
+{
+	char hint[IE_NAME_LEN + 64] = "";
+	struct ie_objects objs;
+	const char *reason;
+	size_t i, j;
+	int len, fd;
+
+	reason = lib_msg_reason(err, &len);
+	if (!reason) {
+		p_lib_err(err, "attach of '%s' to xdp %s failed", innerext_program__name(prog), ifname);
+		return;
+	}
+	if (len > 5 && !strncmp(reason, "xdp: ", 5)) {
+		reason += 5;
+		len -= 5;
+	}
+	if (err == -EBUSY) {
+		/* another innerext program: name it for 'extctl unload' */
+		fd = innerext_dev_open(NULL);
+		if (fd >= 0 && !objects_fetch(fd, &objs)) {
+			for (j = 0; j < objs.nr_links && !hint[0]; j++) {
+				const struct ie_link_info *l = &objs.links[j];
+
+				if (l->hook != IE_HOOK_XDP || l->ifindex != (__u32)ifindex || !l->attached)
+					continue;
+				for (i = 0; i < objs.nr_progs; i++)
+					if (objs.progs[i].id == l->prog_id)
+						snprintf(hint, sizeof(hint), " (extctl unload %s)",
+							 objs.progs[i].name);
+			}
+			objects_free(&objs);
+		}
+		if (fd >= 0)
+			close(fd);
+		if (!hint[0] && (strstr(reason, "bridge port") || strstr(reason, "bond slave") ||
+				 strstr(reason, "team port")))
+			snprintf(hint, sizeof(hint), "; take it out first: ip link set dev %s nomaster",
+				 ifname);
+	}
+	p_err("attach of '%s' to xdp %s refused: %.*s%s", innerext_program__name(prog), ifname,
+	      len, reason, hint);
+	lib_msg_clear();
+}
+
 static int do_load(struct extctl *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -83,11 +184,15 @@ static int do_load(struct extctl *ctx, int argc, char **argv)
 		{ "prog",       required_argument, NULL, 'P' },
 		{ "kprobe",     required_argument, NULL, 'k' },
 		{ "tracepoint", required_argument, NULL, 't' },
+		{ "xdp",        required_argument, NULL, 'x' },
 		{ "json",       no_argument,       NULL, 'j' },
 		{ "pretty",     no_argument,       NULL, 'p' },
 		{ 0 }
 	};
 	const char *file, *name = NULL, *prog_name = NULL, *kprobe = NULL, *tp = NULL;
+	const char *xdp = NULL;
+	char ifname[IF_NAMESIZE] = "";
+	int ifindex = 0;
 	struct innerext_program *progs[IE_MAX_ENTRIES];
 	struct innerext_link *links[IE_MAX_ENTRIES];
 	char tp_cat[IE_TARGET_LEN], *tp_name = NULL;
@@ -105,6 +210,7 @@ static int do_load(struct extctl *ctx, int argc, char **argv)
 		case 'P': prog_name = optarg; break;
 		case 'k': kprobe = optarg; break;
 		case 't': tp = optarg; break;
+		case 'x': xdp = optarg; break;
 		case 'j': ctx->json = true; break;
 		case 'p': ctx->json = ctx->pretty = true; break;
 		case ':':
@@ -125,6 +231,14 @@ static int do_load(struct extctl *ctx, int argc, char **argv)
 		p_err("load: --kprobe and --tracepoint exclude each other");
 		return EXIT_USAGE;
 	}
+	if (xdp && (kprobe || tp)) {
+		p_err("load: --xdp and %s exclude each other", kprobe ? "--kprobe" : "--tracepoint");
+		return EXIT_USAGE;
+	}
+	if (xdp && !*xdp) {
+		p_err("load: --xdp wants an interface name or ifindex");
+		return EXIT_USAGE;
+	}
 	if (tp) {
 		const char *colon = strchr(tp, ':');
 
@@ -137,6 +251,12 @@ static int do_load(struct extctl *ctx, int argc, char **argv)
 		tp_cat[colon - tp] = '\0';
 		tp_name = (char *)colon + 1;
 	}
+
+	/* arguments are fine: now the module, the privilege and the interface */
+	if (extctl_preflight())
+		return 1;
+	if (xdp && resolve_iface(xdp, &ifindex, ifname))
+		return 1;
 
 	{
 		INNEREXT_OPTS_DECLARE(innerext_object_open_opts, oopts, .object_name = name);
@@ -160,6 +280,22 @@ static int do_load(struct extctl *ctx, int argc, char **argv)
 			goto out;
 		}
 		progs[nr++] = p;
+	} else if (xdp) {
+		/* the object's packet program(s); others stay loaded, unattached */
+		innerext_object__for_each_program(p, obj)
+			if (is_xdp_section(innerext_program__section_name(p)))
+				progs[nr++] = p;
+		if (nr > 1) {
+			p_err("%s has %zu xdp programs (%s, %s%s): pick one with --prog NAME", file, nr,
+			      innerext_program__name(progs[0]), innerext_program__name(progs[1]),
+			      nr > 2 ? ", ..." : "");
+			goto out;
+		}
+		if (!nr) {
+			p_err("%s has no xdp program (SEC(\"xdp\")) to attach to %s (programs: %s)",
+			      file, ifname, names);
+			goto out;
+		}
 	} else {
 		if ((kprobe || tp) && total > 1) {
 			p_err("%s has %zu programs (%s): pick one with --prog NAME", file, total, names);
@@ -167,6 +303,21 @@ static int do_load(struct extctl *ctx, int argc, char **argv)
 		}
 		innerext_object__for_each_program(p, obj)
 			progs[nr++] = p;
+	}
+	/* a packet program gets a packet, a tracing program registers: never mix them */
+	for (i = 0; i < nr; i++) {
+		const char *sec = innerext_program__section_name(progs[i]);
+
+		if (xdp && !is_xdp_section(sec)) {
+			p_err("program '%s' is no xdp program (section '%s'): --xdp takes a SEC(\"xdp\") program",
+			      innerext_program__name(progs[i]), sec);
+			goto out;
+		}
+		if (!xdp && is_xdp_section(sec)) {
+			p_err("program '%s' is an xdp program: give the interface with --xdp IFACE",
+			      innerext_program__name(progs[i]));
+			goto out;
+		}
 	}
 
 	lib_msg_clear();
@@ -186,14 +337,19 @@ static int do_load(struct extctl *ctx, int argc, char **argv)
 		struct innerext_link *link;
 
 		lib_msg_clear();
-		if (kprobe)
+		if (xdp)
+			link = innerext_program__attach_xdp(progs[i], ifindex, &aopts);
+		else if (kprobe)
 			link = innerext_program__attach_kprobe(progs[i], kprobe, &aopts);
 		else if (tp)
 			link = innerext_program__attach_tracepoint(progs[i], tp_cat, tp_name, &aopts);
 		else
 			link = innerext_program__attach(progs[i], &aopts);
 		if (!link) {
-			p_lib_err(-errno, "attach of '%s' failed", innerext_program__name(progs[i]));
+			if (xdp)
+				print_xdp_refusal(progs[i], ifname, ifindex, -errno);
+			else
+				p_lib_err(-errno, "attach of '%s' failed", innerext_program__name(progs[i]));
 			goto out_detach;
 		}
 		links[nr_links++] = link;
@@ -213,6 +369,10 @@ static int do_load(struct extctl *ctx, int argc, char **argv)
 			jw_string_field(&ctx->jw, "program", innerext_program__name(progs[i]));
 			jw_string_field(&ctx->jw, "section", innerext_program__section_name(progs[i]));
 			jw_string_field(&ctx->jw, "target", innerext_link__description(links[i]));
+			if (xdp) {
+				jw_uint_field(&ctx->jw, "ifindex", (__u32)ifindex);
+				jw_string_field(&ctx->jw, "ifname", ifname);
+			}
 			jw_bool_field(&ctx->jw, "persistent", true);
 			jw_end_object(&ctx->jw);
 		}
@@ -248,6 +408,6 @@ const struct extctl_cmd cmd_load = {
 	.name = "load",
 	.run = do_load,
 	.help = load_help,
-	.summary = "load an extension object and attach its programs (persistent)",
-	.needs_dev = true,
+	.summary = "load an object, attach its programs persistently (--xdp IFACE)",
+	.needs_dev = false,	/* checked after the arguments, so usage errors are usage errors */
 };

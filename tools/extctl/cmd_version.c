@@ -30,6 +30,8 @@ static const struct {
 	{ IE_FEAT_TRACEPOINT,		"tracepoint" },
 	{ IE_FEAT_SYSCALL_FILTER,	"syscall_filter" },
 	{ IE_FEAT_TRACE_READ,		"trace_read" },
+	{ IE_FEAT_MAPS,			"maps" },
+	{ IE_FEAT_XDP,			"xdp" },
 };
 #define NR_FEATURES	(sizeof(features) / sizeof(features[0]))
 

@@ -47,6 +47,24 @@ void lib_msg_clear(void)
 	lib_msg[0] = '\0';
 }
 
+const char *lib_msg_reason(int err, int *len)
+{
+	const char *s = strerror(err < 0 ? -err : err);
+	const char *p = strstr(lib_msg, s);
+	int n;
+
+	if (!p || strncmp(p + strlen(s), ": ", 2))
+		return NULL;
+	p += strlen(s) + 2;
+	n = (int)strlen(p);
+	while (n && p[n - 1] == '\n')
+		n--;
+	if (!n || memchr(p, '\n', (size_t)n))
+		return NULL;
+	*len = n;
+	return p;
+}
+
 void p_err(const char *fmt, ...)
 {
 	va_list ap;

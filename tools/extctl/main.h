@@ -49,6 +49,11 @@ int parse_seconds(const char *cmd, const char *arg, double *seconds);
 void p_lib_err(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Forget any library message captured so far (call before a library call). */
 void lib_msg_clear(void);
+/*
+ * The module's reason in the library's last message "...: <strerror(err)>: <reason>"
+ * (a refused attach), as @len bytes without the newline; NULL if there is none.
+ */
+const char *lib_msg_reason(int err, int *len);
 
 /* The checks done before commands with needs_dev (module loaded, CAP_SYS_ADMIN), for
  * commands that parse their arguments first; prints the reason, returns -1. */

@@ -4,6 +4,7 @@
  * Objects may vanish between GET_NEXT_ID and *_INFO: those are skipped.
  */
 #include <errno.h>
+#include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,11 +107,42 @@ void objects_free(struct ie_objects *objs)
 	memset(objs, 0, sizeof(*objs));
 }
 
+const char *link_ifname(const struct ie_link_info *l, char buf[IF_NAMESIZE])
+{
+	if (l->hook != IE_HOOK_XDP || !l->ifindex)
+		return NULL;
+	return if_indextoname(l->ifindex, buf);
+}
+
+bool prog_has_xdp(const struct ie_prog_info *p, const struct ie_objects *objs)
+{
+	size_t i;
+
+	for (i = 0; i < IE_XDP_NR_ACTIONS; i++)
+		if (p->xdp_actions[i])
+			return true;
+	if (p->xdp_invalid || p->xdp_tx_errors)
+		return true;
+	for (i = 0; i < objs->nr_links; i++)
+		if (objs->links[i].prog_id == p->id && objs->links[i].hook == IE_HOOK_XDP)
+			return true;
+	return false;
+}
+
 void link_describe(const struct ie_link_info *l, char *buf, size_t size)
 {
+	char ifname[IF_NAMESIZE];
 	const char *sc;
 
 	switch (l->hook) {
+	case IE_HOOK_XDP:
+		if (!l->ifindex)
+			snprintf(buf, size, "xdp (device gone)");
+		else if (link_ifname(l, ifname))
+			snprintf(buf, size, "xdp %s (ifindex %u)", ifname, l->ifindex);
+		else
+			snprintf(buf, size, "xdp ifindex %u", l->ifindex);
+		break;
 	case IE_HOOK_KPROBE:
 		snprintf(buf, size, "kprobe %s", l->target);
 		break;

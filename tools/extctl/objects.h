@@ -3,6 +3,8 @@
 #ifndef __EXTCTL_OBJECTS_H
 #define __EXTCTL_OBJECTS_H
 
+#include <net/if.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <innerext/libinnerext.h>
 
@@ -17,7 +19,14 @@ struct ie_objects {
 int objects_fetch(int dev_fd, struct ie_objects *objs);
 void objects_free(struct ie_objects *objs);
 
-/* "tracepoint syscalls:sys_enter_dup", "kprobe __x64_sys_dup", ... */
+/*
+ * "tracepoint syscalls:sys_enter_dup", "kprobe __x64_sys_dup", "xdp eth0 (ifindex 2)",
+ * "xdp ifindex 7" (no such interface in our network namespace), "xdp (device gone)".
+ */
 void link_describe(const struct ie_link_info *l, char *buf, size_t size);
+/* An xdp link's interface name in the caller's network namespace (in @buf), or NULL. */
+const char *link_ifname(const struct ie_link_info *l, char buf[IF_NAMESIZE]);
+/* The program has packet counters to show: an xdp link, or any verdict counted. */
+bool prog_has_xdp(const struct ie_prog_info *p, const struct ie_objects *objs);
 
 #endif /* __EXTCTL_OBJECTS_H */
