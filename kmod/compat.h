@@ -39,4 +39,25 @@
 /* Indirect-branch tracking: entry points must start with endbr64 (6.2+, x86 only). */
 #define IE_HAVE_IBT		IS_ENABLED(CONFIG_X86_KERNEL_IBT)
 
+/*
+ * Returning from an NMI somewhere else. On x86-64 the NMI entry code
+ * (entry_64.S, "nested NMI" handling, unchanged from 3.x to 6.12) hands the
+ * handler a pt_regs whose ip..ss are the "outermost" copy of the interrupted
+ * frame; iretq returns through the "iret" copy, the five words right above
+ * it. To redirect the return both must change. This is the one place we rely
+ * on that layout, so we check it first: the iret copy must equal the frame we
+ * were given, word for word, or we do not touch it (NULL: the caller falls
+ * back to stopping the extension at its next helper call).
+ */
+#include <asm/ptrace.h>
+static inline unsigned long *ie_nmi_iret_ip(struct pt_regs *regs)
+{
+	unsigned long *iret = (unsigned long *)(regs + 1);
+
+	if (iret[0] != regs->ip || iret[1] != regs->cs || iret[2] != regs->flags ||
+	    iret[3] != regs->sp || iret[4] != regs->ss)
+		return NULL;
+	return iret;
+}
+
 #endif /* IE_COMPAT_H */

@@ -41,8 +41,16 @@ int notrace ie_dispatch(struct ie_link *link, void *ctx, u64 *retp)
 		preempt_enable_notrace();
 		return -EBUSY;
 	}
+	rec->irqs_off = irqs_disabled();
+	if (unlikely(rec->irqs_off && !(prog->flags & IE_PROG_F_IRQS_OFF))) {
+		/* no timer can stop it here: only programs loaded for it run */
+		stats->irqs_off_skips++;
+		preempt_enable_notrace();
+		return -EPERM;
+	}
 	rec->prog = prog;
 	rec->budget_ns = prog->budget_ns;
+	rec->ticks = 0;
 	rec->abort_reason = 0;
 	rec->abort_pending = 0;
 	rec->start_ns = sched_clock();

@@ -50,7 +50,7 @@ static void ie_xdp_count(struct ie_link *link, u64 act, bool tx_error)
 /* Send @skb (data at the network header) out of @dev; false if @dev cannot send. */
 static bool ie_xdp_xmit(struct sk_buff *skb, struct net_device *dev)
 {
-	if (!(dev->flags & IFF_UP) || skb->len - skb->mac_len > dev->mtu) {
+	if (!(dev->flags & IFF_UP) || skb->len > dev->mtu) {
 		kfree_skb(skb);
 		return false;
 	}
@@ -116,8 +116,12 @@ static rx_handler_result_t ie_xdp_rx(struct sk_buff **pskb)
 		ie_xdp_count(link, act, false);
 		if (!ether_addr_equal(orig.h_dest, eth->h_dest) ||
 		    orig.h_proto != eth->h_proto) {
-			/* the program rewrote the header: classify the frame again */
+			/*
+			 * the program rewrote the header: classify the frame again
+			 * (eth_type_trans() only ever lowers pkt_type from HOST)
+			 */
 			__skb_push(skb, mac_len);
+			skb->pkt_type = PACKET_HOST;
 			skb->protocol = eth_type_trans(skb, skb->dev);
 		}
 		return RX_HANDLER_PASS;

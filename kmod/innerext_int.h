@@ -29,6 +29,7 @@ struct ie_prog_stats {
 	u64 xdp_invalid;
 	u64 xdp_tx_errors;
 	u64 aborts[IE_ABORT_NR_REASONS];
+	u64 irqs_off_skips;
 };
 
 struct ie_prog_entry {
@@ -55,6 +56,7 @@ struct ie_prog {
 	pid_t owner_pid;
 	u64 load_time_ns;
 	/* the runtime's settings (defaults filled in) and the circuit breaker */
+	u32 flags;			/* IE_PROG_F_* */
 	u64 budget_ns;
 	u32 budget_us;
 	u32 fail_action;
@@ -151,7 +153,9 @@ void ie_links_exit(void);
 /*
  * dispatch.c: run @link's program on @ctx. 0 and its return value in *ret;
  * -EBUSY when it was skipped (an extension already runs in this context);
- * -EINTR when the runtime stopped it (*ret is then 0).
+ * -EINTR when the runtime stopped it (*ret is then 0); -EPERM when it was
+ * not run because interrupts are off and it was not loaded with
+ * IE_PROG_F_IRQS_OFF.
  */
 int ie_dispatch(struct ie_link *link, void *ctx, u64 *ret);
 struct ie_prog *ie_current_prog(void);

@@ -258,7 +258,10 @@ void ie_link_detach_now(struct ie_link *link)
 		ie_link_put(link);
 }
 
-/* The circuit breaker: take every link of @prog off its hook. */
+/*
+ * The circuit breaker: take every link of @prog off its hook. The links stay
+ * (a persistent one keeps the program listed, detached, until it is unloaded).
+ */
 unsigned int ie_links_detach_prog(struct ie_prog *prog)
 {
 	struct ie_link *link;
@@ -269,9 +272,13 @@ unsigned int ie_links_detach_prog(struct ie_prog *prog)
 		link = ie_link_get_id(id);
 		if (!link)
 			continue;
-		if (link->prog == prog && link->attached) {
-			ie_link_detach_now(link);
-			n++;
+		if (link->prog == prog) {
+			mutex_lock(&ie_links_mutex);
+			if (link->attached) {
+				ie_link_detach_locked(link);
+				n++;
+			}
+			mutex_unlock(&ie_links_mutex);
 		}
 		ie_link_put(link);
 	}

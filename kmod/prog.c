@@ -173,8 +173,8 @@ static int ie_prog_place(struct ie_prog *prog, const struct ie_image_view *v, vo
 
 static int ie_prog_check_attr(const struct ie_prog_load *attr, struct ie_log *log)
 {
-	if (attr->flags) {
-		ie_log(log, "prog_load: unknown flags 0x%x", attr->flags);
+	if (attr->flags & ~IE_PROG_F_ALL) {
+		ie_log(log, "prog_load: unknown flags 0x%x", attr->flags & ~IE_PROG_F_ALL);
 		return -EINVAL;
 	}
 	if (attr->pad || attr->pad2) {
@@ -359,7 +359,9 @@ long ie_cmd_prog_info(void __user *uarg, size_t usize)
 		info.xdp_tx_errors += READ_ONCE(s->xdp_tx_errors);
 		for (i = 0; i < IE_ABORT_NR_REASONS; i++)
 			info.aborts[i] += READ_ONCE(s->aborts[i]);
+		info.irqs_off_skips += READ_ONCE(s->irqs_off_skips);
 	}
+	info.flags = prog->flags;
 	info.budget_us = prog->budget_us;
 	info.fail_action = prog->fail_action;
 	info.max_aborts = prog->max_aborts;

@@ -38,6 +38,8 @@ struct ie_run_rec {
 	u64 start_ns;
 	u64 budget_ns;
 	unsigned int active;
+	unsigned int irqs_off;		/* entered with interrupts disabled */
+	unsigned int ticks;		/* watchdog ticks this CPU took while it ran */
 	unsigned int abort_reason;	/* IE_ABORT_* + 1 once the invocation was stopped */
 	unsigned int abort_pending;	/* IE_ABORT_* + 1: stop at the next helper call */
 	unsigned int nr_locks;

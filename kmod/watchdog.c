@@ -7,7 +7,11 @@
  * only writes the start time into the run record, and the tick compares.
  *
  * On its tick a CPU looks at the extension it interrupted (the innermost
- * active record below hardirq level). If that one is overdue and the
+ * active record below hardirq level) and counts the tick against it. Once it
+ * has seen more ticks than the budget holds and the budget is also spent in
+ * wall time, the run is overdue: counting ticks taken while it ran means time
+ * the CPU did not run at all (a hypervisor, or QEMU, running another vCPU)
+ * does not count. If the run is overdue and the
  * interrupted ip is inside its text, the ip is rewritten to ie_run_abort
  * (run_entry.S), which returns to the dispatcher as if the extension had
  * returned. If the CPU was inside a helper (or in other kernel code the
@@ -16,18 +20,22 @@
  * tick that finds it in its own code: a helper is never torn mid-way.
  *
  * Contexts with interrupts disabled (hardirq, a kprobe on a function called
- * with IRQs off, a tracepoint under a raw spinlock) cannot take the tick. For
- * them each tick also checks the next online CPU: a record overdue by more
- * than its budget plus IE_WD_NMI_TICKS periods is stopped with an NMI to that
- * CPU, whose handler does the same rewrite. This needs a second CPU; on a
- * single-CPU machine such a runaway is only stopped at helper calls and
- * function entries.
+ * with IRQs off, a tracepoint under a raw spinlock) cannot take the tick.
+ * Programs run there only if loaded with IE_PROG_F_IRQS_OFF (the dispatcher
+ * skips and counts them otherwise). For those each tick also checks the next
+ * online CPU: a run there with interrupts off, overdue by more than its budget
+ * plus IE_WD_NMI_TICKS periods (wall time: its own ticks cannot come), is
+ * stopped with an NMI to that CPU, whose handler does the same rewrite. Not
+ * covered: a single-CPU machine, and a runaway holding a lock that every other
+ * CPU waits for with interrupts off (a scheduler tracepoint under the
+ * runqueue lock): then no CPU is left to send the NMI.
  */
 #include <linux/cpu.h>
 #include <linux/cpumask.h>
 #include <linux/hrtimer.h>
 #include <linux/kernel.h>
 #include <linux/kprobes.h>
+#include <linux/math64.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/percpu.h>
@@ -38,6 +46,7 @@
 #include <asm/nmi.h>
 
 #include "innerext_int.h"
+#include "compat.h"
 #include "runtime.h"
 
 #define IE_WD_NMI_TICKS	3
@@ -76,16 +85,27 @@ static struct ie_run_rec *ie_wd_innermost(int cpu, int max_lvl)
 void notrace ie_watchdog_stop_rec(struct ie_run_rec *rec, struct pt_regs *regs,
 				  unsigned int reason)
 {
-	if (regs && !user_mode(regs) && ie_run_ip_in_ext(rec, regs->ip)) {
+	unsigned long *iret_ip = NULL;
+
+	if (regs && !user_mode(regs) && ie_run_ip_in_ext(rec, regs->ip) &&
+	    (!in_nmi() || (iret_ip = ie_nmi_iret_ip(regs)))) {
 		rec->abort_reason = reason + 1;
 		regs->di = (unsigned long)rec;
 		regs->ip = (unsigned long)ie_run_abort;
+		if (iret_ip)
+			*iret_ip = regs->ip;
 		return;
 	}
 	/* in a helper or in code that interrupted the extension: stop it later */
 	WRITE_ONCE(rec->abort_pending, reason + 1);
 }
 NOKPROBE_SYMBOL(ie_watchdog_stop_rec);
+
+/* Ticks a run may take: its budget in whole periods, rounded up. */
+static unsigned int ie_wd_budget_ticks(const struct ie_run_rec *rec)
+{
+	return div64_u64(rec->budget_ns + ie_wd_period_ns - 1, ie_wd_period_ns);
+}
 
 /* From @cpu's tick: does its neighbour run an overdue extension with IRQs off? */
 static void ie_wd_check_remote(int cpu, u64 now)
@@ -97,7 +117,7 @@ static void ie_wd_check_remote(int cpu, u64 now)
 	if (next >= nr_cpu_ids || next == cpu || !ie_wd_nmi_registered)
 		return;
 	rec = ie_wd_innermost(next, IE_RUN_LEVELS - 2);	/* not NMI-level ones */
-	if (!rec || now - READ_ONCE(rec->start_ns) <=
+	if (!rec || !READ_ONCE(rec->irqs_off) || now - READ_ONCE(rec->start_ns) <=
 		    READ_ONCE(rec->budget_ns) + IE_WD_NMI_TICKS * ie_wd_period_ns)
 		return;
 	wd = per_cpu_ptr(&ie_wd, next);
@@ -116,7 +136,7 @@ static enum hrtimer_restart notrace ie_wd_tick(struct hrtimer *timer)
 
 	/* the interrupted context is task or softirq: hardirq ones had IRQs off */
 	rec = ie_wd_innermost(cpu, 1);
-	if (rec && ie_run_overdue(rec, now))
+	if (rec && ++rec->ticks > ie_wd_budget_ticks(rec) && ie_run_overdue(rec, now))
 		ie_watchdog_stop_rec(rec, get_irq_regs(), IE_ABORT_TIMEOUT);
 	ie_wd_check_remote(cpu, now);
 	hrtimer_forward_now(timer, ns_to_ktime(ie_wd_period_ns));

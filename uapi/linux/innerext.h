@@ -147,9 +147,20 @@ struct ie_version {
 };
 
 /* IE_IOC_PROG_LOAD: returns a new program fd (O_CLOEXEC). */
+/*
+ * Run the program also where interrupts are disabled (hard IRQ tracepoints,
+ * kprobes on functions called with IRQs off, int3-based kprobes). Without it
+ * such invocations are skipped and counted (ie_prog_info.irqs_off_skips): no
+ * timer can interrupt them there. With it, a runaway there is stopped by an
+ * NMI from another CPU, which needs a second CPU that is not itself waiting
+ * for this one with interrupts off (see the README).
+ */
+#define IE_PROG_F_IRQS_OFF	(1U << 0)
+#define IE_PROG_F_ALL		IE_PROG_F_IRQS_OFF
+
 struct ie_prog_load {
 	__u32 size;		/* sizeof(struct ie_prog_load) */
-	__u32 flags;		/* none defined: must be 0 */
+	__u32 flags;		/* IE_PROG_F_* */
 	__aligned_u64 image;	/* user pointer to the image */
 	__u32 image_size;
 	__u32 log_size;		/* 0, or size of log_buf (<= IE_LOG_MAX) */
@@ -265,8 +276,9 @@ struct ie_prog_info {
 	__u32 max_aborts;
 	__u32 abort_window_ms;
 	__u32 breaker_tripped;	/* out: 1 once the circuit breaker detached the program */
-	__u32 pad2;		/* out: zero */
-	__u64 reserved2[4];	/* out: zero */
+	__u32 flags;		/* out: IE_PROG_F_* it was loaded with */
+	__u64 irqs_off_skips;	/* out: invocations not run: interrupts off, no IE_PROG_F_IRQS_OFF */
+	__u64 reserved2[3];	/* out: zero */
 };
 #define IE_PROG_INFO_SIZE_V1	128	/* the first published size: still accepted */
 #define IE_PROG_INFO_SIZE_V2	(IE_PROG_INFO_SIZE_V1 + 25 * 8)

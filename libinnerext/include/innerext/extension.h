@@ -204,6 +204,35 @@ void ie_ringbuf_submit(void *data, __u64 flags);
 void ie_ringbuf_discard(void *data, __u64 flags);
 long ie_ringbuf_output(void *rb, void *data, __u64 size, __u64 flags);
 
+/* ---------------------------------------------------------------- the runtime */
+
+/*
+ * A spin lock shared between invocations (on all CPUs) and between programs
+ * sharing a map: put one in the program's data or in an array or hash map
+ * value (not per-CPU), zero-initialized, and bracket the critical section:
+ *
+ *   struct counter { struct ie_spin_lock lock; __u64 a, b; };
+ *   ie_spin_lock(&c->lock); c->a++; c->b++; ie_spin_unlock(&c->lock);
+ *
+ * Interrupts stay on. At most 4 held at once. A lock still held when the
+ * invocation ends (returned, or stopped by the runtime) is released for it;
+ * a waiter that cannot get the lock within its time budget is stopped.
+ * Misuse (a lock elsewhere, unlocking one not held) stops the invocation.
+ */
+struct ie_spin_lock {
+	__u32 val;
+};
+
+long ie_spin_lock(struct ie_spin_lock *lock);
+long ie_spin_unlock(struct ie_spin_lock *lock);
+
+/*
+ * Stop this invocation now, as the runtime does when the time budget or the
+ * stack runs out (counted as a "helper" abort; the packet hook applies the
+ * program's fail action). Locks and ring buffer records are released.
+ */
+void ie_abort(void);
+
 /*
  * ie_printk("fmt", args...): the format lives in a static const array (.rodata) and
  * is checked by the compiler like printf's; at most 4 arguments.
