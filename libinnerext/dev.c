@@ -125,11 +125,38 @@ int innerext_prog_load_maps(int dev_fd, const char *name, const void *image, siz
 			    const int *map_fds, __u32 nr_map_fds,
 			    char *log_buf, size_t log_size, __u32 *prog_id)
 {
-	__u32 fds[IE_MAX_MAPS];
+	INNEREXT_OPTS_DECLARE(innerext_prog_load_opts, opts,
+		.map_fds = map_fds,
+		.nr_map_fds = nr_map_fds,
+		.log_buf = log_buf,
+		.log_size = log_size > IE_LOG_MAX ? IE_LOG_MAX : (__u32)log_size,
+	);
+	int fd;
+
+	if (log_size && !log_buf)
+		return -EINVAL;
+	fd = innerext_prog_load_opts(dev_fd, name, image, image_size, &opts);
+	if (fd >= 0 && prog_id)
+		*prog_id = opts.prog_id;
+	return fd;
+}
+
+int innerext_prog_load_opts(int dev_fd, const char *name, const void *image, size_t image_size,
+			    struct innerext_prog_load_opts *opts)
+{
+	__u32 fds[IE_MAX_MAPS], nr_map_fds, log_size;
+	const int *map_fds;
 	struct ie_prog_load attr;
+	char *log_buf;
 	__u32 i;
 	int fd;
 
+	if (!IE_OPTS_VALID(opts, innerext_prog_load_opts))
+		return -EINVAL;
+	map_fds = IE_OPTS_GET(opts, map_fds, NULL);
+	nr_map_fds = IE_OPTS_GET(opts, nr_map_fds, 0);
+	log_buf = IE_OPTS_GET(opts, log_buf, NULL);
+	log_size = IE_OPTS_GET(opts, log_size, 0);
 	if (!name || strlen(name) >= IE_NAME_LEN || !image || !image_size ||
 	    (log_size && !log_buf) || (nr_map_fds && !map_fds))
 		return -EINVAL;
@@ -151,17 +178,21 @@ int innerext_prog_load_maps(int dev_fd, const char *name, const void *image, siz
 	attr.size = sizeof(attr);
 	attr.image = ie_ptr_to_u64(image);
 	attr.image_size = (__u32)image_size;
-	attr.log_size = (__u32)log_size;
+	attr.log_size = log_size;
 	attr.log_buf = ie_ptr_to_u64(log_size ? log_buf : NULL);
 	strcpy(attr.name, name);
 	attr.map_fds = ie_ptr_to_u64(nr_map_fds ? fds : NULL);
 	attr.nr_map_fds = nr_map_fds;
+	attr.budget_us = IE_OPTS_GET(opts, budget_us, 0);
+	attr.fail_action = IE_OPTS_GET(opts, fail_action, 0);
+	attr.max_aborts = IE_OPTS_GET(opts, max_aborts, 0);
+	attr.abort_window_ms = IE_OPTS_GET(opts, abort_window_ms, 0);
 
 	fd = ie_ioctl(dev_fd, IE_IOC_PROG_LOAD, &attr);
 	if (log_size)
 		log_buf[log_size - 1] = '\0';
-	if (fd >= 0 && prog_id)
-		*prog_id = attr.prog_id;
+	if (fd >= 0 && IE_OPTS_HAS(opts, prog_id))
+		opts->prog_id = attr.prog_id;
 	return fd;
 }
 

@@ -129,6 +129,11 @@ struct innerext_object {
 	char *log;			/* log of the last load attempt, NULL if none */
 	struct btf *vmlinux_btf;	/* lazily loaded for tracepoint arity */
 	bool btf_tried;
+	/* innerext_object__set_runtime(): 0 = the module's default */
+	__u32 budget_us;
+	__u32 fail_action;
+	__u32 max_aborts;
+	__u32 abort_window_ms;
 };
 
 /* map.c: the object's maps from its image; create / release them around a load. */

@@ -190,8 +190,22 @@ int innerext_object__load(struct innerext_object *obj)
 	}
 	for (i = 0; i < obj->nr_maps; i++)
 		map_fds[i] = obj->maps[i].fd;
-	fd = innerext_prog_load_maps(dev_fd, obj->name, obj->image, obj->image_size,
-				     map_fds, (__u32)obj->nr_maps, log, IE_LOAD_LOG_SIZE, &id);
+	{
+		INNEREXT_OPTS_DECLARE(innerext_prog_load_opts, opts,
+			.map_fds = map_fds,
+			.nr_map_fds = (__u32)obj->nr_maps,
+			.log_buf = log,
+			.log_size = IE_LOAD_LOG_SIZE,
+			.budget_us = obj->budget_us,
+			.fail_action = obj->fail_action,
+			.max_aborts = obj->max_aborts,
+			.abort_window_ms = obj->abort_window_ms,
+		);
+
+		fd = innerext_prog_load_opts(dev_fd, obj->name, obj->image, obj->image_size,
+					     &opts);
+		id = opts.prog_id;
+	}
 	/* keep only what the kernel wrote */
 	obj->log = realloc(log, strlen(log) + 1);
 	if (!obj->log)
@@ -208,6 +222,23 @@ int innerext_object__load(struct innerext_object *obj)
 	obj->prog_fd = fd;
 	obj->prog_id = id;
 	pr_debug("loaded '%s' from %s: prog id %u, fd %d\n", obj->name, obj->path, id, fd);
+	return 0;
+}
+
+int innerext_object__set_runtime(struct innerext_object *obj,
+				 const struct innerext_runtime_opts *opts)
+{
+	if (!obj || !IE_OPTS_VALID(opts, innerext_runtime_opts))
+		return -EINVAL;
+	if (obj->prog_fd >= 0) {
+		pr_warn("object '%s' is loaded (prog id %u): set its runtime before loading it\n",
+			obj->name, obj->prog_id);
+		return -EBUSY;
+	}
+	obj->budget_us = IE_OPTS_GET(opts, budget_us, 0);
+	obj->fail_action = IE_OPTS_GET(opts, fail_action, 0);
+	obj->max_aborts = IE_OPTS_GET(opts, max_aborts, 0);
+	obj->abort_window_ms = IE_OPTS_GET(opts, abort_window_ms, 0);
 	return 0;
 }
 

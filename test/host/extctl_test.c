@@ -217,6 +217,66 @@ TEST_F(extctl, load_usage_errors)
 		  "extctl: load: one FILE at a time; try 'extctl load help'\n" },
 		{ "load examples/hello.o --bogus",
 		  "extctl: load: unknown option '--bogus'; try 'extctl load help'\n" },
+		/* the runtime options: their form here, their limits in the module */
+		{ "load examples/hello.o --budget-ms",
+		  "extctl: load: option '--budget-ms' needs an argument\n" },
+		{ "load examples/hello.o --budget-ms abc",
+		  "extctl: load: --budget-ms wants milliseconds > 0, at most 3 decimals (e.g. 5 or 0.5), not 'abc'\n" },
+		{ "load examples/hello.o --budget-ms 0",
+		  "extctl: load: --budget-ms wants milliseconds > 0, at most 3 decimals (e.g. 5 or 0.5), not '0'\n" },
+		{ "load examples/hello.o --budget-ms 0.000",
+		  "extctl: load: --budget-ms wants milliseconds > 0, at most 3 decimals (e.g. 5 or 0.5), not '0.000'\n" },
+		{ "load examples/hello.o --budget-ms 0.0005",
+		  "extctl: load: --budget-ms wants milliseconds > 0, at most 3 decimals (e.g. 5 or 0.5), not '0.0005'\n" },
+		{ "load examples/hello.o --budget-ms -1",
+		  "extctl: load: --budget-ms wants milliseconds > 0, at most 3 decimals (e.g. 5 or 0.5), not '-1'\n" },
+		{ "load examples/hello.o --budget-ms 5.",
+		  "extctl: load: --budget-ms wants milliseconds > 0, at most 3 decimals (e.g. 5 or 0.5), not '5.'\n" },
+		{ "load examples/hello.o --budget-ms 5ms",
+		  "extctl: load: --budget-ms wants milliseconds > 0, at most 3 decimals (e.g. 5 or 0.5), not '5ms'\n" },
+		{ "load examples/hello.o --budget-ms 4294967.296",
+		  "extctl: load: --budget-ms 4294967.296: too large\n" },
+		{ "load examples/hello.o --budget-us 0",
+		  "extctl: load: --budget-us wants a whole number of microseconds > 0, not '0'\n" },
+		{ "load examples/hello.o --budget-us 1.5",
+		  "extctl: load: --budget-us wants a whole number of microseconds > 0, not '1.5'\n" },
+		{ "load examples/hello.o --budget-us 0x10",
+		  "extctl: load: --budget-us wants a whole number of microseconds > 0, not '0x10'\n" },
+		{ "load examples/hello.o --budget-us 4294967296",
+		  "extctl: load: --budget-us 4294967296: too large\n" },
+		{ "load examples/hello.o --budget-ms 1 --budget-us 500",
+		  "extctl: load: --budget-ms and --budget-us exclude each other\n" },
+		{ "load examples/hello.o --budget-us 500 --budget-ms 1",
+		  "extctl: load: --budget-ms and --budget-us exclude each other\n" },
+		{ "load examples/hello.o --fail-action",
+		  "extctl: load: option '--fail-action' needs an argument\n" },
+		{ "load examples/hello.o --fail-action abort",
+		  "extctl: load: --fail-action wants 'drop' or 'pass', not 'abort'\n" },
+		{ "load examples/hello.o --fail-action PASS",
+		  "extctl: load: --fail-action wants 'drop' or 'pass', not 'PASS'\n" },
+		{ "load examples/hello.o --max-aborts",
+		  "extctl: load: option '--max-aborts' needs an argument\n" },
+		{ "load examples/hello.o --max-aborts 0",
+		  "extctl: load: --max-aborts wants a number > 0 or 'off', not '0'\n" },
+		{ "load examples/hello.o --max-aborts never",
+		  "extctl: load: --max-aborts wants a number > 0 or 'off', not 'never'\n" },
+		{ "load examples/hello.o --max-aborts -5",
+		  "extctl: load: --max-aborts wants a number > 0 or 'off', not '-5'\n" },
+		{ "load examples/hello.o --max-aborts 4294967295",
+		  "extctl: load: --max-aborts 4294967295: too large\n" },
+		{ "load examples/hello.o --abort-window-ms",
+		  "extctl: load: option '--abort-window-ms' needs an argument\n" },
+		{ "load examples/hello.o --abort-window-ms 0",
+		  "extctl: load: --abort-window-ms wants a whole number of milliseconds > 0, not '0'\n" },
+		{ "load examples/hello.o --abort-window-ms 1s",
+		  "extctl: load: --abort-window-ms wants a whole number of milliseconds > 0, not '1s'\n" },
+		{ "load examples/hello.o --abort-window-ms 1.5",
+		  "extctl: load: --abort-window-ms wants a whole number of milliseconds > 0, not '1.5'\n" },
+		{ "load examples/hello.o --abort-window-ms 99999999999",
+		  "extctl: load: --abort-window-ms 99999999999: too large\n" },
+		/* a runtime option's error comes before the missing FILE */
+		{ "load --max-aborts 0",
+		  "extctl: load: --max-aborts wants a number > 0 or 'off', not '0'\n" },
 	};
 	size_t i;
 
@@ -237,6 +297,38 @@ TEST_F(extctl, load_help_mentions_xdp)
 	ASSERT_STREQ("", self->err);
 	ASSERT_EQ(0, extctl("help"));
 	ASSERT_OUT("\n  load     load an object, attach its programs persistently (--xdp IFACE)\n");
+}
+
+/* The runtime options in the load help, the runtime line in the list help */
+TEST_F(extctl, help_mentions_runtime)
+{
+	ASSERT_EQ(0, extctl("load help"));
+	ASSERT_OUT("                        [--budget-ms MS | --budget-us US] [--fail-action drop|pass]\n"
+		   "                        [--max-aborts N|off] [--abort-window-ms MS]\n");
+	ASSERT_OUT("\n  --budget-ms MS         time budget of one run in milliseconds, to the\n"
+		   "                         microsecond (0.5 is 500 us); default 5 ms, at most 100 ms\n");
+	ASSERT_OUT("\n  --budget-us US         ");
+	ASSERT_OUT("\n  --fail-action drop|pass\n");
+	ASSERT_OUT("(default drop)\n");
+	ASSERT_OUT("\n  --max-aborts N|off     circuit breaker: ");
+	ASSERT_OUT("(default 100; off: never)\n");
+	ASSERT_OUT("\n  --abort-window-ms MS   the breaker's window (default 1000 ms, at most 3600000 ms)\n");
+	ASSERT_OUT("--budget-ms 0.5 --fail-action pass\n");
+	ASSERT_STREQ("", self->err);
+	ASSERT_EQ(0, extctl("list help"));
+	ASSERT_OUT("Per program, the runtime: ");
+	ASSERT_OUT("TRIPPED");
+	ASSERT_STREQ("", self->err);
+	/* valid runtime options get past the argument checks, to the module */
+	if (have_device())
+		return;
+	ASSERT_EQ(1, extctl("load examples/hello.o --budget-ms 0.5 --fail-action pass "
+			    "--max-aborts off --abort-window-ms 10"));
+	ASSERT_STREQ(NO_DEVICE, self->err);
+	ASSERT_EQ(1, extctl("load examples/hello.o --budget-us 750 --max-aborts 4294967294"));
+	ASSERT_STREQ(NO_DEVICE, self->err);
+	ASSERT_EQ(1, extctl("load examples/hello.o --budget-ms 1000"));	/* the module's limit */
+	ASSERT_STREQ(NO_DEVICE, self->err);
 }
 
 /* extctl map: help per subcommand, argument errors, all without the module. */

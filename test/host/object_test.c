@@ -1357,6 +1357,75 @@ TEST(dev_wrappers)
 	close(fd);
 }
 
+/*
+ * Runtime settings: innerext_object__set_runtime() and innerext_prog_load_opts()
+ * check their opts as every opts struct; /dev/null (ENOTTY) stands in for the
+ * module, which checks the values (test/selftests/extctl_test.c).
+ */
+TEST(runtime_opts)
+{
+	INNEREXT_OPTS_DECLARE(innerext_object_open_opts, oopts, .dev_path = "/dev/null");
+	INNEREXT_OPTS_DECLARE(innerext_runtime_opts, ropts, .budget_us = 700,
+			      .fail_action = IE_XDP_PASS, .max_aborts = IE_BREAKER_OFF,
+			      .abort_window_ms = 50);
+	INNEREXT_OPTS_DECLARE(innerext_prog_load_opts, lopts, .budget_us = 700,
+			      .max_aborts = 3, .prog_id = 77);
+	struct {
+		struct innerext_runtime_opts o;
+		long future_field;
+	} big;
+	struct innerext_runtime_opts small = { .sz = 4 };
+	struct innerext_object *obj;
+	char log[64] = "stale";
+	int fd;
+
+	obj = innerext_object__open_file(EXAMPLES "/hello.o", &oopts);
+	ASSERT_NE(NULL, obj);
+	capture_start();
+	EXPECT_EQ(0, innerext_object__set_runtime(obj, &ropts));
+	EXPECT_EQ(0, innerext_object__set_runtime(obj, NULL));	/* the defaults */
+	EXPECT_EQ(0, innerext_object__set_runtime(obj, &ropts));
+	EXPECT_EQ(-EINVAL, innerext_object__set_runtime(NULL, &ropts));
+	EXPECT_EQ(-EINVAL, innerext_object__set_runtime(obj, &small));
+	memset(&big, 0, sizeof(big));
+	big.o.sz = sizeof(big);
+	big.o.budget_us = 1;
+	EXPECT_EQ(0, innerext_object__set_runtime(obj, &big.o));
+	big.future_field = 1;
+	EXPECT_EQ(-EINVAL, innerext_object__set_runtime(obj, &big.o));
+	EXPECT_NE(NULL, strstr(msgs, "innerext_runtime_opts has non-zero fields")) TH_LOG("%s", msgs);
+	/* the load goes on to the device with them */
+	EXPECT_EQ(-ENOTTY, innerext_object__load(obj));
+	EXPECT_NE(NULL, strstr(msgs, "libinnerext: load of 'hello' refused: ")) TH_LOG("%s", msgs);
+	innerext_object__close(obj);
+
+	fd = innerext_dev_open("/dev/null");
+	ASSERT_GE(fd, 0);
+	EXPECT_EQ(-ENOTTY, innerext_prog_load_opts(fd, "x", "image", 5, &lopts));
+	EXPECT_EQ(77, lopts.prog_id);	/* out only on success */
+	EXPECT_EQ(-ENOTTY, innerext_prog_load_opts(fd, "x", "image", 5, NULL));
+	lopts.log_buf = log;
+	lopts.log_size = sizeof(log);
+	EXPECT_EQ(-ENOTTY, innerext_prog_load_opts(fd, "x", "image", 5, &lopts));
+	EXPECT_STREQ("", log);	/* emptied before the ioctl */
+	lopts.log_buf = NULL;
+	EXPECT_EQ(-EINVAL, innerext_prog_load_opts(fd, "x", "image", 5, &lopts));
+	lopts.log_size = 0;
+	lopts.nr_map_fds = 1;	/* no map_fds */
+	EXPECT_EQ(-EINVAL, innerext_prog_load_opts(fd, "x", "image", 5, &lopts));
+	lopts.nr_map_fds = 0;
+	EXPECT_EQ(-EINVAL, innerext_prog_load_opts(fd, NULL, "image", 5, &lopts));
+	EXPECT_EQ(-EINVAL, innerext_prog_load_opts(fd, "x", NULL, 5, &lopts));
+	lopts.sz = 2;
+	EXPECT_EQ(-EINVAL, innerext_prog_load_opts(fd, "x", "image", 5, &lopts));
+	/* the old entry points are wrappers of it */
+	EXPECT_EQ(-ENOTTY, innerext_prog_load(fd, "x", "image", 5, log, sizeof(log), NULL));
+	EXPECT_EQ(-EINVAL, innerext_prog_load(fd, "x", "image", 5, NULL, sizeof(log), NULL));
+	close(fd);
+	/* the v2 prog_info (aborts, runtime settings) is what the wrappers ask for */
+	EXPECT_EQ(IE_PROG_INFO_SIZE_V2, sizeof(struct ie_prog_info));
+}
+
 /* ---------------------------------------------------------------- SEC() and syscalls */
 
 TEST(syscall_names)

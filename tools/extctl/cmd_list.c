@@ -20,7 +20,92 @@ static void list_help(FILE *out)
 		"packet verdicts for xdp programs) and the links attaching them to hooks.\n"
 		"Interface names are those of extctl's network namespace.\n"
 		"\n"
+		"Per program, the runtime: its time budget, the runs it stopped by reason\n"
+		"(timeout, out of stack, fault, stopped by a helper), the circuit breaker\n"
+		"(N aborts within a window detach the program; TRIPPED once it did) and, for\n"
+		"xdp programs, the verdict of a stopped run (fail drop|pass).\n"
+		"\n"
 		"  -j, --json    JSON: {\"programs\":[...],\"links\":[...]}\n");
+}
+
+static const char *fail_action_name(__u32 action)
+{
+	switch (action) {
+	case IE_XDP_DROP:	return "drop";
+	case IE_XDP_PASS:	return "pass";
+	case IE_XDP_ABORTED:	return "aborted";
+	case IE_XDP_TX:		return "tx";
+	case IE_XDP_REDIRECT:	return "redirect";
+	default:		return "unknown";
+	}
+}
+
+/* 5000 -> "5ms", 500 -> "0.5ms", 1250 -> "1.25ms" */
+static const char *ms_str(__u32 us, char *buf, size_t size)
+{
+	char frac[8];
+	int n;
+
+	if (!(us % 1000)) {
+		snprintf(buf, size, "%ums", us / 1000);
+		return buf;
+	}
+	snprintf(frac, sizeof(frac), "%03u", us % 1000);
+	for (n = 2; n > 0 && frac[n] == '0'; n--)
+		frac[n] = '\0';
+	snprintf(buf, size, "%u.%sms", us / 1000, frac);
+	return buf;
+}
+
+static void json_runtime(struct json_writer *jw, const struct ie_prog_info *p)
+{
+	jw_uint_field(jw, "budget_us", p->budget_us);
+	jw_string_field(jw, "fail_action", fail_action_name(p->fail_action));
+	jw_name(jw, "max_aborts");
+	if (p->max_aborts == IE_BREAKER_OFF)
+		jw_null(jw);
+	else
+		jw_uint(jw, p->max_aborts);
+	jw_uint_field(jw, "abort_window_ms", p->abort_window_ms);
+	jw_bool_field(jw, "breaker_tripped", p->breaker_tripped);
+	jw_name(jw, "aborts");
+	jw_start_object(jw);
+	jw_uint_field(jw, "timeout", p->aborts[IE_ABORT_TIMEOUT]);
+	jw_uint_field(jw, "stack", p->aborts[IE_ABORT_STACK]);
+	jw_uint_field(jw, "fault", p->aborts[IE_ABORT_FAULT]);
+	jw_uint_field(jw, "helper", p->aborts[IE_ABORT_HELPER]);
+	jw_end_object(jw);
+}
+
+/*
+ * "\truntime: budget 5ms  aborts 12 (timeout 10, stack 1, fault 1, helper 0)  breaker 100/1000ms"
+ * with "  fail pass" after the budget for xdp programs; the breaker part is
+ * "breaker off" when disabled, "breaker TRIPPED: detached (100 aborts within 1000ms)"
+ * once it tripped.
+ */
+static void print_runtime(const struct ie_prog_info *p, bool xdp)
+{
+	unsigned long long total = 0;
+	char budget[32];
+	size_t i;
+
+	for (i = 0; i < IE_ABORT_NR_REASONS; i++)
+		total += p->aborts[i];
+	printf("\truntime: budget %s", ms_str(p->budget_us, budget, sizeof(budget)));
+	if (xdp)
+		printf("  fail %s", fail_action_name(p->fail_action));
+	printf("  aborts %llu (timeout %llu, stack %llu, fault %llu, helper %llu)", total,
+	       (unsigned long long)p->aborts[IE_ABORT_TIMEOUT],
+	       (unsigned long long)p->aborts[IE_ABORT_STACK],
+	       (unsigned long long)p->aborts[IE_ABORT_FAULT],
+	       (unsigned long long)p->aborts[IE_ABORT_HELPER]);
+	if (p->breaker_tripped)
+		printf("  breaker TRIPPED: detached (%u aborts within %ums)\n", p->max_aborts,
+		       p->abort_window_ms);
+	else if (p->max_aborts == IE_BREAKER_OFF)
+		printf("  breaker off\n");
+	else
+		printf("  breaker %u/%ums\n", p->max_aborts, p->abort_window_ms);
 }
 
 static const char *hook_name(__u32 hook)
@@ -64,6 +149,7 @@ static void json_prog(struct json_writer *jw, const struct ie_prog_info *p,
 	jw_uint_field(jw, "owner_pid", p->owner_pid);
 	jw_uint_field(jw, "refcnt", p->refcnt);
 	jw_uint_field(jw, "load_time_ns", p->load_time_ns);
+	json_runtime(jw, p);
 	if (prog_has_xdp(p, objs))
 		json_xdp(jw, p);
 	jw_end_object(jw);
@@ -190,6 +276,7 @@ static int do_list(struct extctl *ctx, int argc, char **argv)
 			       (unsigned long long)(p->run_cnt ? p->run_time_ns / p->run_cnt : 0));
 			printf("\tloaded by pid %u  links %u  recursion misses %llu\n",
 			       p->owner_pid, p->nr_links, (unsigned long long)p->recursion_misses);
+			print_runtime(p, prog_has_xdp(p, &objs));
 			if (prog_has_xdp(p, &objs))
 				print_xdp(p);
 			for (j = 0; j < objs.nr_links; j++)

@@ -10,6 +10,11 @@
  * --xdp IFACE attaches the object's SEC("xdp") program to a network device, like
  * `ip link set dev IFACE xdp obj FILE`; IFACE is resolved here, in extctl's network
  * namespace, before anything is loaded.
+ *
+ * The runtime options (--budget-ms/-us, --fail-action, --max-aborts,
+ * --abort-window-ms) go with the load (innerext_object__set_runtime()). extctl
+ * checks their form (usage error, exit 2); the module checks their limits and a
+ * value out of them is a refused load (exit 1, the module's reason).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -26,6 +31,8 @@ static void load_help(FILE *out)
 	fprintf(out,
 		"Usage: extctl load FILE [--name NAME] [--prog PROG]\n"
 		"                        [--kprobe FUNC | --tracepoint CAT:NAME | --xdp IFACE]\n"
+		"                        [--budget-ms MS | --budget-us US] [--fail-action drop|pass]\n"
+		"                        [--max-aborts N|off] [--abort-window-ms MS]\n"
 		"\n"
 		"Load the extension object FILE (built with libinnerext/innerext.mk) and attach\n"
 		"its programs with persistent links: each where its SEC() name says\n"
@@ -44,8 +51,92 @@ static void load_help(FILE *out)
 		"                         program per interface, not a bridge/bond port\n"
 		"  -j, --json             JSON output\n"
 		"\n"
+		"The runtime stops a run that goes on too long, runs out of stack or faults;\n"
+		"'extctl list' counts these aborts.\n"
+		"  --budget-ms MS         time budget of one run in milliseconds, to the\n"
+		"                         microsecond (0.5 is 500 us); default %u ms, at most %u ms\n"
+		"  --budget-us US         the same in microseconds\n"
+		"  --fail-action drop|pass\n"
+		"                         with --xdp: the verdict for a packet whose run was\n"
+		"                         stopped (default drop)\n"
+		"  --max-aborts N|off     circuit breaker: after N stopped runs within the window\n"
+		"                         the module detaches the program from every hook\n"
+		"                         (default %u; off: never)\n"
+		"  --abort-window-ms MS   the breaker's window (default %u ms, at most %u ms)\n"
+		"\n"
 		"Examples: extctl load examples/hello.o --kprobe __x64_sys_dup\n"
-		"          extctl load examples/xdp_blocker.o --xdp eth0\n");
+		"          extctl load examples/xdp_blocker.o --xdp eth0\n"
+		"          extctl load examples/xdp_blocker.o --xdp eth0 --budget-ms 0.5 --fail-action pass\n",
+		IE_BUDGET_DEFAULT_US / 1000, IE_BUDGET_MAX_US / 1000, IE_BREAKER_DEFAULT_ABORTS,
+		IE_BREAKER_DEFAULT_WINDOW_MS, IE_BREAKER_MAX_WINDOW_MS);
+}
+
+/*
+ * A whole number > 0 that fits in 32 bits: 0, -EINVAL (not one: no sign, no
+ * space, no hex) or -ERANGE (too large).
+ */
+static int parse_u32_pos(const char *arg, __u32 *v)
+{
+	unsigned long long n = 0;
+	const char *p;
+
+	if (!*arg)
+		return -EINVAL;
+	for (p = arg; *p; p++) {
+		if (*p < '0' || *p > '9')
+			return -EINVAL;
+		n = n * 10 + (unsigned long long)(*p - '0');
+		if (n > UINT32_MAX)
+			return -ERANGE;
+	}
+	if (!n)
+		return -EINVAL;
+	*v = (__u32)n;
+	return 0;
+}
+
+/* Milliseconds with up to 3 decimals ("5", "0.5", "1.250") -> microseconds > 0. */
+static int parse_ms_to_us(const char *arg, __u32 *us)
+{
+	unsigned long long n = 0;
+	const char *p = arg;
+	int decimals = -1;
+
+	if (!*arg || *arg == '.')
+		return -EINVAL;
+	for (; *p; p++) {
+		if (*p == '.' && decimals < 0) {
+			decimals = 0;
+			continue;
+		}
+		if (*p < '0' || *p > '9' || decimals >= 3)
+			return -EINVAL;
+		n = n * 10 + (unsigned long long)(*p - '0');
+		if (decimals >= 0)
+			decimals++;
+		if (n > UINT32_MAX)
+			return -ERANGE;
+	}
+	if (!decimals)
+		return -EINVAL;	/* "5." */
+	for (decimals = decimals < 0 ? 0 : decimals; decimals < 3; decimals++)
+		n *= 10;
+	if (n > UINT32_MAX)
+		return -ERANGE;
+	if (!n)
+		return -EINVAL;
+	*us = (__u32)n;
+	return 0;
+}
+
+/* The usage error of a runtime option: "load: --OPT wants WHAT, not 'ARG'" (or too large). */
+static int bad_value(const char *opt, const char *arg, int err, const char *what)
+{
+	if (err == -ERANGE)
+		p_err("load: --%s %s: too large", opt, arg);
+	else
+		p_err("load: --%s wants %s, not '%s'", opt, what, arg);
+	return EXIT_USAGE;
 }
 
 /* "a, b, c" of the object's program names */
@@ -185,6 +276,11 @@ static int do_load(struct extctl *ctx, int argc, char **argv)
 		{ "kprobe",     required_argument, NULL, 'k' },
 		{ "tracepoint", required_argument, NULL, 't' },
 		{ "xdp",        required_argument, NULL, 'x' },
+		{ "budget-ms",  required_argument, NULL, 'B' },
+		{ "budget-us",  required_argument, NULL, 'U' },
+		{ "fail-action", required_argument, NULL, 'F' },
+		{ "max-aborts", required_argument, NULL, 'M' },
+		{ "abort-window-ms", required_argument, NULL, 'W' },
 		{ "json",       no_argument,       NULL, 'j' },
 		{ "pretty",     no_argument,       NULL, 'p' },
 		{ 0 }
@@ -200,6 +296,8 @@ static int do_load(struct extctl *ctx, int argc, char **argv)
 	struct innerext_program *p;
 	size_t nr = 0, nr_links = 0, i, total = 0;
 	char names[512];
+	INNEREXT_OPTS_DECLARE(innerext_runtime_opts, ropts);
+	const char *budget_opt = NULL;
 	int opt, err, ret = 1;
 
 	optind = 0;
@@ -211,6 +309,48 @@ static int do_load(struct extctl *ctx, int argc, char **argv)
 		case 'k': kprobe = optarg; break;
 		case 't': tp = optarg; break;
 		case 'x': xdp = optarg; break;
+		case 'B':
+		case 'U':
+			if (budget_opt && strcmp(budget_opt, opt == 'B' ? "ms" : "us")) {
+				p_err("load: --budget-ms and --budget-us exclude each other");
+				return EXIT_USAGE;
+			}
+			budget_opt = opt == 'B' ? "ms" : "us";
+			err = opt == 'B' ? parse_ms_to_us(optarg, &ropts.budget_us) :
+					   parse_u32_pos(optarg, &ropts.budget_us);
+			if (err)
+				return bad_value(opt == 'B' ? "budget-ms" : "budget-us", optarg, err,
+						 opt == 'B' ?
+						 "milliseconds > 0, at most 3 decimals (e.g. 5 or 0.5)" :
+						 "a whole number of microseconds > 0");
+			break;
+		case 'F':
+			if (!strcmp(optarg, "drop")) {
+				ropts.fail_action = IE_XDP_DROP;
+			} else if (!strcmp(optarg, "pass")) {
+				ropts.fail_action = IE_XDP_PASS;
+			} else {
+				p_err("load: --fail-action wants 'drop' or 'pass', not '%s'", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'M':
+			if (!strcmp(optarg, "off")) {
+				ropts.max_aborts = IE_BREAKER_OFF;
+				break;
+			}
+			err = parse_u32_pos(optarg, &ropts.max_aborts);
+			if (!err && ropts.max_aborts == IE_BREAKER_OFF)
+				err = -ERANGE;
+			if (err)
+				return bad_value("max-aborts", optarg, err, "a number > 0 or 'off'");
+			break;
+		case 'W':
+			err = parse_u32_pos(optarg, &ropts.abort_window_ms);
+			if (err)
+				return bad_value("abort-window-ms", optarg, err,
+						 "a whole number of milliseconds > 0");
+			break;
 		case 'j': ctx->json = true; break;
 		case 'p': ctx->json = ctx->pretty = true; break;
 		case ':':
@@ -267,6 +407,12 @@ static int do_load(struct extctl *ctx, int argc, char **argv)
 			p_lib_err(-errno, "cannot open '%s'", file);
 			return 1;
 		}
+	}
+
+	err = innerext_object__set_runtime(obj, &ropts);
+	if (err) {
+		p_lib_err(err, "cannot set the runtime options of '%s'", innerext_object__name(obj));
+		goto out;
 	}
 
 	/* Which programs to attach */

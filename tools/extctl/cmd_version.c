@@ -32,6 +32,7 @@ static const struct {
 	{ IE_FEAT_TRACE_READ,		"trace_read" },
 	{ IE_FEAT_MAPS,			"maps" },
 	{ IE_FEAT_XDP,			"xdp" },
+	{ IE_FEAT_RUNTIME,		"runtime" },
 };
 #define NR_FEATURES	(sizeof(features) / sizeof(features[0]))
 

@@ -70,6 +70,26 @@ void innerext_object__close(struct innerext_object *obj);
 const char *innerext_object__name(const struct innerext_object *obj);
 int innerext_object__prog_fd(const struct innerext_object *obj);	/* -EINVAL before load */
 __u32 innerext_object__prog_id(const struct innerext_object *obj);
+/*
+ * The runtime's settings for the program, sent with the load (before it only:
+ * -EBUSY after). 0 in a field is the module's default; the module refuses values
+ * out of its limits at load (-EINVAL, its reason in the load log).
+ */
+struct innerext_runtime_opts {
+	size_t sz;
+	__u32 budget_us;		/* time budget of one run (default IE_BUDGET_DEFAULT_US,
+					 * at most IE_BUDGET_MAX_US) */
+	__u32 fail_action;		/* packet programs: verdict of a stopped run,
+					 * IE_XDP_DROP (default) or IE_XDP_PASS */
+	__u32 max_aborts;		/* circuit breaker: detach after this many stopped runs
+					 * (default IE_BREAKER_DEFAULT_ABORTS; IE_BREAKER_OFF: never) */
+	__u32 abort_window_ms;		/* ... within this window (default
+					 * IE_BREAKER_DEFAULT_WINDOW_MS, at most IE_BREAKER_MAX_WINDOW_MS) */
+};
+
+/* Set (opts NULL: reset to the defaults) the runtime settings used by __load(). */
+int innerext_object__set_runtime(struct innerext_object *obj,
+				 const struct innerext_runtime_opts *opts);
 /* The verifier-style log of the last load (empty string if none). */
 const char *innerext_object__load_log(const struct innerext_object *obj);
 /* The serialized image (valid after open), for tests and tools. */
@@ -188,6 +208,26 @@ int innerext_link_create(int dev_fd, struct ie_link_create *attr);
 int innerext_prog_load_maps(int dev_fd, const char *name, const void *image, size_t image_size,
 			    const int *map_fds, __u32 nr_map_fds,
 			    char *log_buf, size_t log_size, __u32 *prog_id);
+/*
+ * IE_IOC_PROG_LOAD with every setting: the image's maps, a log buffer, the
+ * runtime (0 = the module's defaults). Returns the prog fd or -errno; the log
+ * (if any) gets the module's reason on refusal, prog_id the new program's id.
+ */
+struct innerext_prog_load_opts {
+	size_t sz;
+	const int *map_fds;		/* map_fds[i]: the map for the image's maps[i] */
+	__u32 nr_map_fds;		/* must equal the image's nr_maps */
+	__u32 log_size;			/* 0, or size of log_buf */
+	char *log_buf;
+	__u32 budget_us;		/* as in struct innerext_runtime_opts */
+	__u32 fail_action;
+	__u32 max_aborts;
+	__u32 abort_window_ms;
+	__u32 prog_id;			/* out */
+};
+
+int innerext_prog_load_opts(int dev_fd, const char *name, const void *image, size_t image_size,
+			    struct innerext_prog_load_opts *opts);
 /*
  * The ids of the maps a program uses: up to *nr_map_ids (in: room in map_ids, may
  * be 0) are written; *nr_map_ids is set to how many the program has.
