@@ -187,6 +187,7 @@ int innerext_prog_load_opts(int dev_fd, const char *name, const void *image, siz
 	attr.fail_action = IE_OPTS_GET(opts, fail_action, 0);
 	attr.max_aborts = IE_OPTS_GET(opts, max_aborts, 0);
 	attr.abort_window_ms = IE_OPTS_GET(opts, abort_window_ms, 0);
+	attr.flags = IE_OPTS_GET(opts, prog_flags, 0);
 
 	fd = ie_ioctl(dev_fd, IE_IOC_PROG_LOAD, &attr);
 	if (log_size)

@@ -134,6 +134,7 @@ struct innerext_object {
 	__u32 fail_action;
 	__u32 max_aborts;
 	__u32 abort_window_ms;
+	__u32 prog_flags;
 };
 
 /* map.c: the object's maps from its image; create / release them around a load. */

@@ -200,6 +200,7 @@ int innerext_object__load(struct innerext_object *obj)
 			.fail_action = obj->fail_action,
 			.max_aborts = obj->max_aborts,
 			.abort_window_ms = obj->abort_window_ms,
+			.prog_flags = obj->prog_flags,
 		);
 
 		fd = innerext_prog_load_opts(dev_fd, obj->name, obj->image, obj->image_size,
@@ -239,6 +240,7 @@ int innerext_object__set_runtime(struct innerext_object *obj,
 	obj->fail_action = IE_OPTS_GET(opts, fail_action, 0);
 	obj->max_aborts = IE_OPTS_GET(opts, max_aborts, 0);
 	obj->abort_window_ms = IE_OPTS_GET(opts, abort_window_ms, 0);
+	obj->prog_flags = IE_OPTS_GET(opts, prog_flags, 0);
 	return 0;
 }
 

@@ -304,7 +304,7 @@ TEST_F(extctl, help_mentions_runtime)
 {
 	ASSERT_EQ(0, extctl("load help"));
 	ASSERT_OUT("                        [--budget-ms MS | --budget-us US] [--fail-action drop|pass]\n"
-		   "                        [--max-aborts N|off] [--abort-window-ms MS]\n");
+		   "                        [--max-aborts N|off] [--abort-window-ms MS] [--irqs-off]\n");
 	ASSERT_OUT("\n  --budget-ms MS         time budget of one run in milliseconds, to the\n"
 		   "                         microsecond (0.5 is 500 us); default 5 ms, at most 100 ms\n");
 	ASSERT_OUT("\n  --budget-us US         ");

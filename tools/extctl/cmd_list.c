@@ -68,6 +68,8 @@ static void json_runtime(struct json_writer *jw, const struct ie_prog_info *p)
 		jw_uint(jw, p->max_aborts);
 	jw_uint_field(jw, "abort_window_ms", p->abort_window_ms);
 	jw_bool_field(jw, "breaker_tripped", p->breaker_tripped);
+	jw_bool_field(jw, "irqs_off", p->flags & IE_PROG_F_IRQS_OFF);
+	jw_uint_field(jw, "irqs_off_skips", p->irqs_off_skips);
 	jw_name(jw, "aborts");
 	jw_start_object(jw);
 	jw_uint_field(jw, "timeout", p->aborts[IE_ABORT_TIMEOUT]);
@@ -94,6 +96,10 @@ static void print_runtime(const struct ie_prog_info *p, bool xdp)
 	printf("\truntime: budget %s", ms_str(p->budget_us, budget, sizeof(budget)));
 	if (xdp)
 		printf("  fail %s", fail_action_name(p->fail_action));
+	if (p->flags & IE_PROG_F_IRQS_OFF)
+		printf("  irqs-off");
+	else if (p->irqs_off_skips)
+		printf("  skipped with irqs off %llu", (unsigned long long)p->irqs_off_skips);
 	printf("  aborts %llu (timeout %llu, stack %llu, fault %llu, helper %llu)", total,
 	       (unsigned long long)p->aborts[IE_ABORT_TIMEOUT],
 	       (unsigned long long)p->aborts[IE_ABORT_STACK],

@@ -32,7 +32,7 @@ static void load_help(FILE *out)
 		"Usage: extctl load FILE [--name NAME] [--prog PROG]\n"
 		"                        [--kprobe FUNC | --tracepoint CAT:NAME | --xdp IFACE]\n"
 		"                        [--budget-ms MS | --budget-us US] [--fail-action drop|pass]\n"
-		"                        [--max-aborts N|off] [--abort-window-ms MS]\n"
+		"                        [--max-aborts N|off] [--abort-window-ms MS] [--irqs-off]\n"
 		"\n"
 		"Load the extension object FILE (built with libinnerext/innerext.mk) and attach\n"
 		"its programs with persistent links: each where its SEC() name says\n"
@@ -63,6 +63,12 @@ static void load_help(FILE *out)
 		"                         the module detaches the program from every hook\n"
 		"                         (default %u; off: never)\n"
 		"  --abort-window-ms MS   the breaker's window (default %u ms, at most %u ms)\n"
+		"  --irqs-off             also run where interrupts are disabled (hard IRQ\n"
+		"                         tracepoints, kprobes in IRQs-off code); skipped and\n"
+		"                         counted otherwise. A runaway there is stopped by an\n"
+		"                         NMI from another CPU: not on a 1-CPU machine, nor\n"
+		"                         while holding a lock the other CPUs spin on with\n"
+		"                         interrupts off (sched_switch): see README\n"
 		"\n"
 		"Examples: extctl load examples/hello.o --kprobe __x64_sys_dup\n"
 		"          extctl load examples/xdp_blocker.o --xdp eth0\n"
@@ -281,6 +287,7 @@ static int do_load(struct extctl *ctx, int argc, char **argv)
 		{ "fail-action", required_argument, NULL, 'F' },
 		{ "max-aborts", required_argument, NULL, 'M' },
 		{ "abort-window-ms", required_argument, NULL, 'W' },
+		{ "irqs-off",   no_argument,       NULL, 'I' },
 		{ "json",       no_argument,       NULL, 'j' },
 		{ "pretty",     no_argument,       NULL, 'p' },
 		{ 0 }
@@ -351,6 +358,7 @@ static int do_load(struct extctl *ctx, int argc, char **argv)
 				return bad_value("abort-window-ms", optarg, err,
 						 "a whole number of milliseconds > 0");
 			break;
+		case 'I': ropts.prog_flags |= IE_PROG_F_IRQS_OFF; break;
 		case 'j': ctx->json = true; break;
 		case 'p': ctx->json = ctx->pretty = true; break;
 		case ':':

@@ -85,6 +85,7 @@ struct innerext_runtime_opts {
 					 * (default IE_BREAKER_DEFAULT_ABORTS; IE_BREAKER_OFF: never) */
 	__u32 abort_window_ms;		/* ... within this window (default
 					 * IE_BREAKER_DEFAULT_WINDOW_MS, at most IE_BREAKER_MAX_WINDOW_MS) */
+	__u32 prog_flags;		/* IE_PROG_F_*: IE_PROG_F_IRQS_OFF to run with IRQs off */
 };
 
 /* Set (opts NULL: reset to the defaults) the runtime settings used by __load(). */
@@ -224,6 +225,7 @@ struct innerext_prog_load_opts {
 	__u32 max_aborts;
 	__u32 abort_window_ms;
 	__u32 prog_id;			/* out */
+	__u32 prog_flags;		/* IE_PROG_F_* */
 };
 
 int innerext_prog_load_opts(int dev_fd, const char *name, const void *image, size_t image_size,
