@@ -7,7 +7,7 @@
 KDIR ?= /lib/modules/$(shell uname -r)/build
 BUILD := $(CURDIR)/build
 
-.PHONY: all kmod lib tools examples kmod-kver kselftest-headers check check-host check-vm \
+.PHONY: all kmod lib tools examples kmod-kver kselftest-headers check check-host check-vm bench \
 	demo deps clean
 
 all: lib tools examples kmod
@@ -52,6 +52,9 @@ demo: lib tools examples
 
 deps:
 	@bash test/vm/deps.sh
+
+bench: lib
+	@bash bench/run.sh
 
 clean:
 	-@[ -d "$(KDIR)" ] && $(MAKE) -C "$(KDIR)" M=$(CURDIR)/kmod clean >/dev/null

@@ -51,6 +51,10 @@
 
 #define IE_WD_NMI_TICKS	3
 
+static bool watchdog = true;
+module_param(watchdog, bool, 0444);
+MODULE_PARM_DESC(watchdog, "stop runaway extensions (default 1); 0 only to measure the watchdog's cost: a runaway then hangs its CPU");
+
 static unsigned int period_us = 1000;
 module_param(period_us, uint, 0444);
 MODULE_PARM_DESC(period_us, "watchdog tick, microseconds (100..100000, default 1000)");
@@ -172,7 +176,7 @@ void ie_watchdog_get(void)
 	int cpu;
 
 	mutex_lock(&ie_wd_mutex);
-	if (ie_wd_users++ == 0) {
+	if (ie_wd_users++ == 0 && watchdog) {
 		cpus_read_lock();
 		for_each_online_cpu(cpu)
 			smp_call_function_single(cpu, ie_wd_start_on_cpu, NULL, 1);
@@ -212,6 +216,8 @@ int ie_watchdog_init(void)
 		return -EINVAL;
 	}
 	ie_wd_period_ns = (u64)period_us * NSEC_PER_USEC;
+	if (!watchdog)
+		pr_warn(IE_PR_PREFIX "watchdog=0: runaway extensions will not be stopped\n");
 	for_each_possible_cpu(cpu) {
 		struct ie_wd_cpu *wd = per_cpu_ptr(&ie_wd, cpu);
 
