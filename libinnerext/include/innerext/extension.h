@@ -58,9 +58,9 @@
 #ifndef SEC
 #define SEC(name)	__attribute__((section(name), used))
 #endif
-#ifndef __always_inline
+/* <linux/stddef.h> may have defined it as plain __inline__: ours must win */
+#undef __always_inline
 #define __always_inline	inline __attribute__((always_inline))
-#endif
 #ifndef __noinline
 #define __noinline	__attribute__((noinline))
 #endif

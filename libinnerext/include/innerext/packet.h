@@ -23,9 +23,12 @@
  * extension may of course compute pointers itself; nothing stops a read past
  * data_end but these checks.
  *
- * Parsing covers Ethernet II without VLAN tags, IPv4 (with options; transport
- * headers only in the first fragment) and IPv6 (transport header right after
- * the fixed header, or after hop-by-hop/routing/destination options headers).
+ * Parsing covers Ethernet II, IPv4 (with options; transport headers only in
+ * the first fragment) and IPv6 (transport header right after the fixed
+ * header, or after hop-by-hop/routing/destination options headers). VLAN: the
+ * kernel takes the outer 802.1Q/802.1ad tag off the frame (into the skb's
+ * metadata) before the rx-handler runs, so a packet program never sees it;
+ * an inner tag (QinQ) stays and such frames are not parsed as IP.
  */
 #ifndef __INNEREXT_PACKET_H
 #define __INNEREXT_PACKET_H
@@ -39,9 +42,9 @@
 #include <linux/udp.h>
 #include <linux/innerext.h>
 
-#ifndef __always_inline
+/* the linux/ headers above define it as plain __inline__ unless it was defined already */
+#undef __always_inline
 #define __always_inline	inline __attribute__((always_inline))
-#endif
 
 /* Byte order (x86-64 is little-endian). */
 #define ie_htons(x)	((__be16)__builtin_bswap16((__u16)(x)))
