@@ -9,6 +9,7 @@
 # (-> build/kmod/<kver>/innerext.ko).  Environment:
 #   INNEREXT_VM_KERNELS   only these kernels (space-separated kvers or prefixes: "6.1", "6.12")
 #   INNEREXT_VM_TIMEOUT   per-VM wall-clock limit in seconds (default 900)
+#   INNEREXT_VM_MODULES   kernel modules loaded in the guest (default "veth bridge")
 #   MAKE                  make program (default make)
 # Per kernel it prints `check-vm: <kver>: N passed, N failed, N skipped (<status>, <s>s)`; the last
 # line is `N passed, N failed, N skipped` over all kernels, also written to
@@ -20,6 +21,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 ie_prog=check-vm
 
 TIMEOUT=${INNEREXT_VM_TIMEOUT:-900}
+# Kernel modules the tests need in the guest (xdp_test: veth pairs, a bridge port).
+export INNEREXT_VM_MODULES=${INNEREXT_VM_MODULES-veth bridge}
 MAKE=${MAKE:-make}
 mkdir -p "$INNEREXT_BUILD/vm" "$INNEREXT_BUILD/logs"
 

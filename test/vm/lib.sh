@@ -99,8 +99,9 @@ match_kernel() {
 # Payload: the directory that becomes /innerext in the guest.
 #   assemble_payload <kver> <dest> [extra files relative to the repo...]
 # Copies build/kmod/<kver>/innerext.ko to <dest>/innerext.ko and, keeping their repo-relative
-# paths: tools/extctl/extctl, examples/*.o, executable files in examples/, test/selftests/*_test,
-# test/selftests/fixtures/*, test/selftests/run-selftests.sh, test/vm/demo.sh.
+# paths: tools/extctl/extctl, examples/*.o, executable files in examples/, the eBPF twins in
+# examples/ebpf/ (*.bpf.o and executables), test/selftests/*_test, test/selftests/fixtures/*,
+# test/selftests/run-selftests.sh, test/vm/demo.sh.
 assemble_payload() {
 	local kver=$1 dest=$2 f
 	shift 2
@@ -116,6 +117,10 @@ assemble_payload() {
 		local -a files=(tools/extctl/extctl test/selftests/run-selftests.sh test/vm/demo.sh)
 		for f in examples/*.o; do files+=("$f"); done
 		for f in examples/*; do
+			[ -f "$f" ] && [ -x "$f" ] && files+=("$f")
+		done
+		for f in examples/ebpf/*.bpf.o; do files+=("$f"); done
+		for f in examples/ebpf/*; do
 			[ -f "$f" ] && [ -x "$f" ] && files+=("$f")
 		done
 		for f in test/selftests/*_test; do
