@@ -21,6 +21,16 @@
 /* what ie_run_entry pushed below its return address: rbp, rbx, r12-r15 */
 #define IE_RUN_FRAME	(7 * 8)
 
+/* back to the dispatcher's registers (rsp at what ie_run_entry pushed) */
+.macro IE_RESTORE_SAVED
+	pop	%r15
+	pop	%r14
+	pop	%r13
+	pop	%r12
+	pop	%rbx
+	pop	%rbp
+.endm
+
 	.text
 SYM_FUNC_START(ie_run_entry)
 	push	%rbp
@@ -35,12 +45,7 @@ SYM_FUNC_START(ie_run_entry)
 	mov	%rcx, %rsp		/* the extension stack */
 	CALL_NOSPEC rsi
 	mov	(%rbx), %rsp
-	pop	%r15
-	pop	%r14
-	pop	%r13
-	pop	%r12
-	pop	%rbx
-	pop	%rbp
+	IE_RESTORE_SAVED
 	RET
 SYM_FUNC_END(ie_run_entry)
 
@@ -55,11 +60,6 @@ SYM_CODE_START(ie_run_abort)
 	/* for objtool and the unwinder: we are in ie_run_entry's frame now */
 	UNWIND_HINT type=UNWIND_HINT_TYPE_CALL sp_reg=ORC_REG_SP sp_offset=IE_RUN_FRAME
 	xor	%eax, %eax
-	pop	%r15
-	pop	%r14
-	pop	%r13
-	pop	%r12
-	pop	%rbx
-	pop	%rbp
+	IE_RESTORE_SAVED
 	RET
 SYM_CODE_END(ie_run_abort)

@@ -144,22 +144,35 @@ static struct innerext_link *attach(const struct innerext_program *prog,
 	return link;
 }
 
-struct innerext_link *innerext_program__attach(const struct innerext_program *prog,
-					       const struct innerext_attach_opts *opts)
+static bool attach_args_ok(const struct innerext_program *prog,
+			   const struct innerext_attach_opts *opts)
 {
-	struct ie_attach_spec spec;
-	int err;
+	if (prog && IE_OPTS_VALID(opts, innerext_attach_opts))
+		return true;
+	errno = EINVAL;
+	return false;
+}
 
-	if (!prog || !IE_OPTS_VALID(opts, innerext_attach_opts)) {
-		errno = EINVAL;
-		return NULL;
-	}
-	err = ie_attach_spec_from_sec(prog->sec, prog->name, &spec);
+/* @err: what building @spec returned */
+static struct innerext_link *attach_spec(const struct innerext_program *prog,
+					 const struct ie_attach_spec *spec,
+					 const struct innerext_attach_opts *opts, int err)
+{
 	if (err) {
 		errno = -err;
 		return NULL;
 	}
-	return attach(prog, &spec, opts);
+	return attach(prog, spec, opts);
+}
+
+struct innerext_link *innerext_program__attach(const struct innerext_program *prog,
+					       const struct innerext_attach_opts *opts)
+{
+	struct ie_attach_spec spec;
+
+	if (!attach_args_ok(prog, opts))
+		return NULL;
+	return attach_spec(prog, &spec, opts, ie_attach_spec_from_sec(prog->sec, prog->name, &spec));
 }
 
 struct innerext_link *innerext_program__attach_kprobe(const struct innerext_program *prog,
@@ -167,18 +180,10 @@ struct innerext_link *innerext_program__attach_kprobe(const struct innerext_prog
 						      const struct innerext_attach_opts *opts)
 {
 	struct ie_attach_spec spec;
-	int err;
 
-	if (!prog || !IE_OPTS_VALID(opts, innerext_attach_opts)) {
-		errno = EINVAL;
+	if (!attach_args_ok(prog, opts))
 		return NULL;
-	}
-	err = ie_attach_spec_kprobe(func_name, prog->name, &spec);
-	if (err) {
-		errno = -err;
-		return NULL;
-	}
-	return attach(prog, &spec, opts);
+	return attach_spec(prog, &spec, opts, ie_attach_spec_kprobe(func_name, prog->name, &spec));
 }
 
 struct innerext_link *innerext_program__attach_xdp(const struct innerext_program *prog,
@@ -186,18 +191,10 @@ struct innerext_link *innerext_program__attach_xdp(const struct innerext_program
 						   const struct innerext_attach_opts *opts)
 {
 	struct ie_attach_spec spec;
-	int err;
 
-	if (!prog || !IE_OPTS_VALID(opts, innerext_attach_opts)) {
-		errno = EINVAL;
+	if (!attach_args_ok(prog, opts))
 		return NULL;
-	}
-	err = ie_attach_spec_xdp(ifindex, prog->name, &spec);
-	if (err) {
-		errno = -err;
-		return NULL;
-	}
-	return attach(prog, &spec, opts);
+	return attach_spec(prog, &spec, opts, ie_attach_spec_xdp(ifindex, prog->name, &spec));
 }
 
 struct innerext_link *innerext_program__attach_tracepoint(const struct innerext_program *prog,
@@ -206,18 +203,11 @@ struct innerext_link *innerext_program__attach_tracepoint(const struct innerext_
 							  const struct innerext_attach_opts *opts)
 {
 	struct ie_attach_spec spec;
-	int err;
 
-	if (!prog || !IE_OPTS_VALID(opts, innerext_attach_opts)) {
-		errno = EINVAL;
+	if (!attach_args_ok(prog, opts))
 		return NULL;
-	}
-	err = ie_attach_spec_tracepoint(category, name, prog->name, &spec);
-	if (err) {
-		errno = -err;
-		return NULL;
-	}
-	return attach(prog, &spec, opts);
+	return attach_spec(prog, &spec, opts,
+			   ie_attach_spec_tracepoint(category, name, prog->name, &spec));
 }
 
 __u32 innerext_link__id(const struct innerext_link *link)

@@ -51,6 +51,8 @@
 
 static const char *prog_name = "xdp_blocker_ebpf";
 
+#include "../xdp_blocker_cli.h"
+
 static void __attribute__((noreturn)) usage(void)
 {
 	fprintf(stderr, "usage: %s attach IFACE [--mode generic|native] [--netns NAME] | "
@@ -78,56 +80,12 @@ static void help(void)
 	exit(0);
 }
 
-static void __attribute__((noreturn, format(printf, 2, 3))) fail(int status, const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "%s: ", prog_name);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(status);
-}
-
 /* libbpf: warnings only (no debug/info chatter) */
 static int print_warn(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
 	if (level != LIBBPF_WARN)
 		return 0;
 	return vfprintf(stderr, fmt, ap);
-}
-
-static const char *proto_name(__u8 proto)
-{
-	switch (proto) {
-	case IPPROTO_TCP:
-		return "tcp";
-	case IPPROTO_UDP:
-		return "udp";
-	default:
-		return "?";
-	}
-}
-
-/* "PORT" "tcp|udp" -> key; exits 2 on bad input. */
-static void parse_rule(const char *port, const char *proto, struct xdp_blocker_key *key)
-{
-	unsigned long n;
-	char *end;
-
-	errno = 0;
-	n = strtoul(port, &end, 10);
-	if (!port[0] || *end || errno || n > 65535 || port[0] == '-' || port[0] == '+')
-		fail(2, "bad port '%s': a number from 0 to 65535", port);
-	memset(key, 0, sizeof(*key));
-	key->port = (__u16)n;
-	if (!strcasecmp(proto, "tcp"))
-		key->proto = IPPROTO_TCP;
-	else if (!strcasecmp(proto, "udp"))
-		key->proto = IPPROTO_UDP;
-	else
-		fail(2, "unknown protocol '%s': tcp or udp", proto);
 }
 
 static int parse_ifindex(const char *iface)
