@@ -57,7 +57,6 @@ static bool ie_xdp_xmit(struct sk_buff *skb, struct net_device *dev)
 	__skb_push(skb, skb->mac_len);
 	skb->dev = dev;
 	skb->pkt_type = PACKET_OUTGOING;
-	skb_reset_network_header(skb);
 	dev_queue_xmit(skb);	/* frees the skb on error: counted by the device */
 	return true;
 }

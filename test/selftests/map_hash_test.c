@@ -836,6 +836,12 @@ FIXTURE_SETUP(ext)
 	self->obj = innerext_object__open(HASH_EXT_OBJ);
 	ASSERT_NE(NULL, self->obj) TH_LOG("open %s: %s (run from the payload root)",
 					  HASH_EXT_OBJ, strerror(errno));
+	{
+		/* 'guard' probes call_rcu inside a raw spinlock section: interrupts off */
+		INNEREXT_OPTS_DECLARE(innerext_runtime_opts, ro, .prog_flags = IE_PROG_F_IRQS_OFF);
+
+		ASSERT_EQ(0, innerext_object__set_runtime(self->obj, &ro));
+	}
 	ASSERT_EQ(0, innerext_object__load(self->obj))
 		TH_LOG("load: %s", innerext_object__load_log(self->obj));
 	p = innerext_object__find_program_by_name(self->obj, "ops");

@@ -11,7 +11,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <time.h>
+#include <unistd.h>
 #include <sys/ioctl.h>
+#include <sys/wait.h>
 
 #include <linux/innerext.h>
 #include <innerext/libinnerext.h>
@@ -122,6 +126,157 @@ static inline int map_info_fd(int fd, struct ie_map_info *info)
 	memset(info, 0, sizeof(*info));
 	info->size = sizeof(*info);
 	return ioctl(fd, IE_IOC_MAP_INFO, info) ? -errno : 0;
+}
+
+/* ------------------------------------------------------------------ commands, kmsg, JSON */
+
+/* CLOCK_MONOTONIC in seconds. */
+static inline double st_now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+#define ST_OUT_SIZE	65536
+
+/* A command's exit status and its stdout and stderr, each NUL-terminated (truncated). */
+struct st_cmd {
+	int status;		/* exit status, or -1 if it did not exit normally */
+	char out[ST_OUT_SIZE];
+	char err[ST_OUT_SIZE];
+};
+
+/* Read an unlinked temporary file back from its start into @buf; closes @f. */
+static inline void st_slurp(FILE *f, char *buf, size_t size)
+{
+	size_t len = 0, n;
+
+	buf[0] = '\0';
+	if (!f)
+		return;
+	rewind(f);
+	while (len < size - 1 && (n = fread(buf + len, 1, size - 1 - len, f)) > 0)
+		len += n;
+	buf[len] = '\0';
+	fclose(f);
+}
+
+/*
+ * Run the command line printed from @fmt, split on spaces (no quoting, no shell:
+ * in the guest /bin/sh is busybox, whose applets shadow real tools such as ip),
+ * argv[0] a path. stdout and stderr are captured in @c; returns the exit status.
+ */
+static inline int st_vcmd(struct st_cmd *c, const char *fmt, va_list ap)
+{
+	char line[1024], *argv[64], *tok, *save;
+	FILE *out = tmpfile(), *err = tmpfile();
+	int argc = 0, status;
+	pid_t pid;
+
+	vsnprintf(line, sizeof(line), fmt, ap);
+	for (tok = strtok_r(line, " ", &save); tok && argc < 63; tok = strtok_r(NULL, " ", &save))
+		argv[argc++] = tok;
+	argv[argc] = NULL;
+	c->status = -1;
+	fflush(NULL);
+	pid = out && err && argc ? fork() : -1;
+	if (pid == 0) {
+		dup2(fileno(out), 1);
+		dup2(fileno(err), 2);
+		execv(argv[0], argv);
+		fprintf(stderr, "%s: %s\n", argv[0], strerror(errno));
+		_exit(127);
+	}
+	if (pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status))
+		c->status = WEXITSTATUS(status);
+	st_slurp(out, c->out, sizeof(c->out));
+	st_slurp(err, c->err, sizeof(c->err));
+	return c->status;
+}
+
+static inline int __attribute__((format(printf, 2, 3))) st_cmd(struct st_cmd *c,
+							     const char *fmt, ...)
+{
+	va_list ap;
+	int ret;
+
+	va_start(ap, fmt);
+	ret = st_vcmd(c, fmt, ap);
+	va_end(ap);
+	return ret;
+}
+
+/*
+ * /dev/kmsg positioned at its end: st_kmsg_read() then returns only the
+ * kernel log lines written after this call. -1 if it cannot be opened.
+ */
+static inline int st_kmsg_open(void)
+{
+	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd >= 0)
+		lseek(fd, 0, SEEK_END);
+	return fd;
+}
+
+/*
+ * Append the text of every new record on @fd (from st_kmsg_open) to @buf, one
+ * line each ("6,1234,5678,-;innerext: ..." -> "innerext: ..."). Records that
+ * were overwritten before they were read are skipped.
+ */
+static inline void st_kmsg_read(int fd, char *buf, size_t size)
+{
+	char rec[8192];
+	size_t len = strlen(buf);
+	ssize_t n;
+
+	for (;;) {
+		const char *text, *nl;
+
+		n = read(fd, rec, sizeof(rec) - 1);
+		if (n < 0 && errno == EPIPE)
+			continue;
+		if (n <= 0)
+			break;
+		rec[n] = '\0';
+		text = strchr(rec, ';');
+		text = text ? text + 1 : rec;
+		nl = strchr(text, '\n');
+		n = nl ? nl - text : (ssize_t)strlen(text);
+		if (len + n + 2 > size)
+			continue;
+		memcpy(buf + len, text, n);
+		len += n;
+		buf[len++] = '\n';
+		buf[len] = '\0';
+	}
+}
+
+/*
+ * The number after the first "\"@key\":" in JSON text @json (an unsigned
+ * integer, or true/false as 1/0). 0, or -1 if there is no such key.
+ */
+static inline int st_json_uint(const char *json, const char *key, unsigned long long *val)
+{
+	char pat[128];
+	const char *p;
+
+	snprintf(pat, sizeof(pat), "\"%s\":", key);
+	p = json ? strstr(json, pat) : NULL;
+	if (!p)
+		return -1;
+	p += strlen(pat);
+	if (!strncmp(p, "true", 4))
+		*val = 1;
+	else if (!strncmp(p, "false", 5))
+		*val = 0;
+	else if (*p >= '0' && *p <= '9')
+		*val = strtoull(p, NULL, 10);
+	else
+		return -1;
+	return 0;
 }
 
 #endif /* IE_SELFTEST_UTIL_H */
