@@ -4,11 +4,26 @@
 #   make demo         boot Debian's stock 6.1 kernel in QEMU and run the hello example
 #   make kmod-kver KVER=6.1.0-56-amd64   the module for one kernel, into build/kmod/KVER/
 #   make deps         install the Debian packages all of this needs (apt-get)
+#   make install      library, SDK headers, innerext.mk, pkg-config files, extctl, udev rule
+#                     (PREFIX=/usr/local, DESTDIR=; UDEVRULESDIR=/etc/udev/rules.d); uninstall
+#   make dkms-install the module's sources to /usr/src/innerext-VERSION, then dkms add, build,
+#                     install (DKMS_FLAGS="-k KVER" for another kernel); dkms-uninstall
 KDIR ?= /lib/modules/$(shell uname -r)/build
 BUILD := $(CURDIR)/build
 
+PREFIX ?= /usr/local
+SBINDIR ?= $(PREFIX)/sbin
+UDEVRULESDIR ?= /etc/udev/rules.d
+# The one version number: MODULE_VERSION in kmod/main.c; dkms.conf must agree.
+VERSION := $(shell sed -n 's/^MODULE_VERSION("\(.*\)");$$/\1/p' kmod/main.c)
+DKMS_VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"$$/\1/p' dkms.conf)
+DKMS ?= dkms
+DKMS_SOURCETREE ?= /usr/src
+DKMS_SRC := $(DESTDIR)$(DKMS_SOURCETREE)/innerext-$(VERSION)
+DKMS_FLAGS ?=
+
 .PHONY: all kmod lib tools examples kmod-kver kselftest-headers check check-host check-vm bench \
-	demo deps clean
+	demo deps clean install uninstall dkms-src dkms-install dkms-uninstall
 
 all: lib tools examples kmod
 
@@ -55,6 +70,38 @@ deps:
 
 bench: lib
 	@bash bench/run.sh
+
+install: lib tools
+	$(MAKE) -C libinnerext install PREFIX=$(PREFIX)
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(UDEVRULESDIR)
+	install -m 0755 tools/extctl/extctl $(DESTDIR)$(SBINDIR)/extctl
+	install -m 0644 packaging/99-innerext.rules $(DESTDIR)$(UDEVRULESDIR)/99-innerext.rules
+
+uninstall:
+	$(MAKE) -C libinnerext uninstall PREFIX=$(PREFIX)
+	rm -f $(DESTDIR)$(SBINDIR)/extctl $(DESTDIR)$(UDEVRULESDIR)/99-innerext.rules
+
+# What DKMS builds from: dkms.conf, the top-level Kbuild, kmod/ and uapi/.
+dkms-src:
+	@test -n "$(VERSION)" && [ "$(VERSION)" = "$(DKMS_VERSION)" ] || \
+		{ echo "dkms.conf PACKAGE_VERSION '$(DKMS_VERSION)' is not kmod/main.c's MODULE_VERSION '$(VERSION)'"; exit 1; }
+	rm -rf $(DKMS_SRC)
+	install -d $(DKMS_SRC)/kmod $(DKMS_SRC)/uapi/linux
+	install -m 0644 dkms.conf Kbuild $(DKMS_SRC)/
+	install -m 0644 kmod/Kbuild $(filter-out %.mod.c,$(wildcard kmod/*.c)) kmod/*.h kmod/*.S \
+		$(DKMS_SRC)/kmod/
+	install -m 0644 uapi/linux/innerext.h $(DKMS_SRC)/uapi/linux/
+
+dkms-install: dkms-src
+	-@if [ -n "$$($(DKMS) status -m innerext -v $(VERSION))" ]; then \
+		$(DKMS) remove -m innerext -v $(VERSION) --all; fi
+	$(DKMS) add -m innerext -v $(VERSION)
+	$(DKMS) build -m innerext -v $(VERSION) $(DKMS_FLAGS)
+	$(DKMS) install -m innerext -v $(VERSION) $(DKMS_FLAGS)
+
+dkms-uninstall:
+	-$(DKMS) remove -m innerext -v $(VERSION) --all
+	rm -rf $(DKMS_SRC)
 
 clean:
 	-@[ -d "$(KDIR)" ] && $(MAKE) -C "$(KDIR)" M=$(CURDIR)/kmod clean >/dev/null

@@ -3,7 +3,7 @@
 # innerext SDK: compiler flags for native innerext extensions (x86-64 ELF relocatable
 # objects loaded into the kernel by innerext.ko). Use from a Makefile:
 #
-#   include path/to/libinnerext/innerext.mk
+#   include path/to/libinnerext/innerext.mk     (installed: PREFIX/share/innerext/innerext.mk)
 #   prog.o: prog.c
 #   	$(CC) $(INNEREXT_CFLAGS) -c $< -o $@
 #
@@ -36,10 +36,13 @@
 
 INNEREXT_SDK_DIR := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 
-# In the source tree, point at uapi/ and libinnerext/include; once installed the
-# headers live in the compiler's default include path.
+# In the source tree, point at uapi/ and libinnerext/include. `make install` writes its
+# include directory into the installed copy's INNEREXT_INSTALL_INCLUDEDIR; nothing is
+# added for /usr/include and /usr/local/include, the compiler's default include path.
+INNEREXT_INSTALL_INCLUDEDIR :=
 INNEREXT_INCLUDES := $(if $(wildcard $(INNEREXT_SDK_DIR)/include/innerext/extension.h),\
-	-I$(abspath $(INNEREXT_SDK_DIR)/../uapi) -I$(INNEREXT_SDK_DIR)/include)
+	-I$(abspath $(INNEREXT_SDK_DIR)/../uapi) -I$(INNEREXT_SDK_DIR)/include,\
+	$(addprefix -I,$(filter-out /usr/include /usr/local/include,$(INNEREXT_INSTALL_INCLUDEDIR))))
 
 INNEREXT_COMMON_CFLAGS := -O2 -ffreestanding -fno-pic -fno-pie -mcmodel=kernel \
 	-mno-red-zone -mgeneral-regs-only -fno-stack-protector \

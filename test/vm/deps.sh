@@ -20,7 +20,7 @@ base_pkgs=(
 	linux-headers-amd64 linux-source-6.1
 	qemu-system-x86 busybox-static
 	libelf-dev libcap-dev libkmod-dev libbpf-dev zlib1g-dev bpftool clang llvm
-	libcap2-bin iproute2 valgrind
+	libcap2-bin iproute2 valgrind dkms
 )
 
 [ -r /etc/debian_version ] || die "this script is for Debian 12 (bookworm)"
