@@ -177,9 +177,13 @@ static int ie_prog_check_attr(const struct ie_prog_load *attr, struct ie_log *lo
 		ie_log(log, "prog_load: unknown flags 0x%x", attr->flags & ~IE_PROG_F_ALL);
 		return -EINVAL;
 	}
-	if (attr->pad || attr->pad2) {
+	if (attr->pad || attr->pad2 || attr->pad3) {
 		ie_log(log, "prog_load: reserved fields must be 0");
 		return -EINVAL;
+	}
+	if (attr->sig || attr->sig_size) {
+		ie_log(log, "prog_load: signed images are not supported by this module yet");
+		return -EOPNOTSUPP;
 	}
 	if (attr->budget_us > IE_BUDGET_MAX_US) {
 		ie_log(log, "prog_load: budget %u us: at most %u us", attr->budget_us,
@@ -288,7 +292,7 @@ long ie_cmd_prog_load(void __user *uarg, size_t usize)
 	struct ie_log log;
 	int err;
 
-	err = ie_copy_args(&attr, sizeof(attr), uarg, usize);
+	err = ie_copy_args_min(&attr, sizeof(attr), IE_PROG_LOAD_SIZE_V1, uarg, usize);
 	if (err)
 		return err;
 	err = ie_log_init(&log, attr.log_buf, attr.log_size);

@@ -20,7 +20,7 @@ SIZE_IS(ie_image_reloc, 24);
 SIZE_IS(ie_image_import, 32);
 SIZE_IS(ie_image_entry, 104);
 SIZE_IS(ie_version, 96);
-SIZE_IS(ie_prog_load, 104);
+SIZE_IS(ie_prog_load, 120);
 SIZE_IS(ie_link_create, 208);
 SIZE_IS(ie_link_detach, 32);
 SIZE_IS(ie_get_next_id, 32);
@@ -52,7 +52,9 @@ static_assert(offsetof(struct ie_prog_load, log_buf) % 8 == 0, "aligned pointer"
 static_assert(offsetof(struct ie_link_create, log_buf) % 8 == 0, "aligned pointer");
 static_assert(offsetof(struct ie_image_reloc, addend) % 8 == 0, "aligned addend");
 
-/* ie_prog_info grew at its end: the v1 prefix is unchanged */
+/* ie_prog_load and ie_prog_info grew at their ends: the v1 prefixes are unchanged */
+static_assert(offsetof(struct ie_prog_load, sig) == IE_PROG_LOAD_SIZE_V1, "v1 prefix");
+static_assert(sizeof(struct ie_prog_load) == IE_PROG_LOAD_SIZE_V2, "v2 size");
 static_assert(offsetof(struct ie_prog_info, xdp_actions) == IE_PROG_INFO_SIZE_V1, "v1 prefix");
 static_assert(sizeof(struct ie_prog_info) == IE_PROG_INFO_SIZE_V2, "v2 size");
 static_assert(offsetof(struct ie_link_create, ifindex) == 176, "ifindex in old reserved space");
@@ -86,7 +88,7 @@ TEST(struct_sizes)
 	EXPECT_EQ(32, sizeof(struct ie_image_import));
 	EXPECT_EQ(104, sizeof(struct ie_image_entry));
 	EXPECT_EQ(96, sizeof(struct ie_version));
-	EXPECT_EQ(104, sizeof(struct ie_prog_load));
+	EXPECT_EQ(IE_PROG_LOAD_SIZE_V2, sizeof(struct ie_prog_load));
 	EXPECT_EQ(208, sizeof(struct ie_link_create));
 	EXPECT_EQ(32, sizeof(struct ie_link_detach));
 	EXPECT_EQ(32, sizeof(struct ie_get_next_id));

@@ -130,6 +130,7 @@ struct ie_image_map {
 #define IE_FEAT_MAPS		(1ULL << 4)
 #define IE_FEAT_XDP		(1ULL << 5)	/* IE_HOOK_XDP, struct ie_xdp_md */
 #define IE_FEAT_RUNTIME		(1ULL << 6)	/* watchdog, stack check, fault containment */
+#define IE_FEAT_SIGNED		(1ULL << 7)	/* ie_prog_load.sig is checked (module parameter) */
 
 struct ie_version {
 	__u32 size;		/* in: sizeof(struct ie_version) */
@@ -176,7 +177,14 @@ struct ie_prog_load {
 	__u32 fail_action;	/* packet hook verdict of an aborted run: IE_XDP_DROP or _PASS */
 	__u32 max_aborts;	/* circuit breaker: detach after this many aborts ... */
 	__u32 abort_window_ms;	/* ... within this window; IE_BREAKER_OFF in max_aborts: never */
+	/* --- since IE_PROG_LOAD_SIZE_V2 --- */
+	__aligned_u64 sig;	/* user pointer: PKCS#7 detached signature of the image, or 0 */
+	__u32 sig_size;		/* bytes at sig (0: unsigned), <= IE_SIG_MAX */
+	__u32 pad3;		/* must be 0 */
 };
+#define IE_PROG_LOAD_SIZE_V1	104	/* the first published size: still accepted */
+#define IE_PROG_LOAD_SIZE_V2	120
+#define IE_SIG_MAX		(64U << 10)
 
 #define IE_BUDGET_DEFAULT_US	5000
 #define IE_BUDGET_MAX_US	100000
