@@ -6,18 +6,21 @@
  * (period_us, default 1 ms). Nothing is armed per invocation: the dispatcher
  * only writes the start time into the run record, and the tick compares.
  *
- * On its tick a CPU looks at the extension it interrupted (the innermost
- * active record below hardirq level) and counts the tick against it. Once it
- * has seen more ticks than the budget holds and the budget is also spent in
- * wall time, the run is overdue: counting ticks taken while it ran means time
- * the CPU did not run at all (a hypervisor, or QEMU, running another vCPU)
- * does not count. If the run is overdue and the
- * interrupted ip is inside its text, the ip is rewritten to ie_run_abort
- * (run_entry.S), which returns to the dispatcher as if the extension had
- * returned. If the CPU was inside a helper (or in other kernel code the
- * extension's context was interrupted by), the record is marked and the
- * extension stops at its next helper call or function entry, or at a later
- * tick that finds it in its own code: a helper is never torn mid-way.
+ * On its tick a CPU looks at the extension it interrupted (the record of the
+ * interrupted context, task or softirq) and counts the tick against it; a
+ * task-level run that a softirq interrupted is not charged for the softirq's
+ * ticks. Once it has seen more ticks than the budget holds and the budget is
+ * also spent in wall time, the run is overdue: counting ticks taken while it
+ * ran means time the CPU did not run at all (a hypervisor, or QEMU, running
+ * another vCPU) does not count (one tick per timer interrupt:
+ * hrtimer_interrupt() runs an expired timer up to three times when the vCPU
+ * was scheduled away inside it). If the run is overdue and the interrupted ip
+ * is inside its text, the ip is rewritten to ie_run_abort (run_entry.S),
+ * which returns to the dispatcher as if the extension had returned. If the
+ * CPU was inside a helper (or in other kernel code the extension's context
+ * was interrupted by), the record is marked and the extension stops at its
+ * next helper call or function entry, or at a later tick that finds it in its
+ * own code: a helper is never torn mid-way.
  *
  * Contexts with interrupts disabled (hardirq, a kprobe on a function called
  * with IRQs off, a tracepoint under a raw spinlock) cannot take the tick.
@@ -64,6 +67,7 @@ struct ie_wd_cpu {
 	bool running;
 	atomic_t nmi_expected;		/* an NMI we sent is on its way */
 	u64 nmi_sent_ns;
+	unsigned int last_events;	/* hrtimer interrupts seen at our last tick */
 };
 
 static DEFINE_PER_CPU(struct ie_wd_cpu, ie_wd);
@@ -132,14 +136,46 @@ static void ie_wd_check_remote(int cpu, u64 now)
 	apic->send_IPI(next, NMI_VECTOR);
 }
 
+/*
+ * Is this tick a new timer interrupt? hrtimer_interrupt() runs the expired
+ * timers again, up to three times, when the next expiry has already passed
+ * on its way out: what happens when a hypervisor (or QEMU) schedules the vCPU
+ * away in the middle. One interrupt may then call us three times; it counts
+ * as one tick. cpu_base->nr_events counts hrtimer_interrupt() calls (high
+ * resolution mode; in low resolution mode the tick runs us once).
+ */
+static bool notrace ie_wd_new_interrupt(struct hrtimer *timer)
+{
+#ifdef CONFIG_HIGH_RES_TIMERS
+	struct ie_wd_cpu *wd = this_cpu_ptr(&ie_wd);
+	unsigned int events;
+
+	if (!hrtimer_is_hres_active(timer))
+		return true;
+	events = READ_ONCE(timer->base->cpu_base->nr_events);
+	if (events == wd->last_events)
+		return false;
+	wd->last_events = events;
+#endif
+	return true;
+}
+
 static enum hrtimer_restart notrace ie_wd_tick(struct hrtimer *timer)
 {
 	int cpu = smp_processor_id();
 	u64 now = sched_clock();
+	bool fresh = ie_wd_new_interrupt(timer);
 	struct ie_run_rec *rec;
 
-	/* the interrupted context is task or softirq: hardirq ones had IRQs off */
-	rec = ie_wd_innermost(cpu, 1);
+	/*
+	 * One tick per timer interrupt, counted against the extension of the
+	 * context it interrupted: task or softirq (hardirq ones had IRQs off).
+	 * Not against a task-level one that a softirq interrupted: that time is
+	 * the softirq's, and receive processing alone may take milliseconds.
+	 */
+	rec = this_cpu_ptr(&ie_run_recs[0]) + (in_serving_softirq() ? 1 : 0);
+	if (!fresh || !READ_ONCE(rec->active))
+		rec = NULL;
 	if (rec && ++rec->ticks > ie_wd_budget_ticks(rec) && ie_run_overdue(rec, now))
 		ie_watchdog_stop_rec(rec, get_irq_regs(), IE_ABORT_TIMEOUT);
 	ie_wd_check_remote(cpu, now);
