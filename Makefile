@@ -4,6 +4,8 @@
 #   make demo         boot Debian's stock 6.1 kernel in QEMU and run the hello example
 #   make kmod-kver KVER=6.1.0-56-amd64   the module for one kernel, into build/kmod/KVER/
 #   make deps         install the Debian packages all of this needs (apt-get)
+#   make fuzz         libFuzzer campaign (ASan+UBSan): the module's image validator and
+#                     libinnerext's ELF reader, FUZZ_SECONDS each (test/fuzz/)
 #   make install      library, SDK headers, innerext.mk, pkg-config files, extctl, udev rule
 #                     (PREFIX=/usr/local, DESTDIR=; UDEVRULESDIR=/etc/udev/rules.d); uninstall
 #   make dkms-install the module's sources to /usr/src/innerext-VERSION, then dkms add, build,
@@ -22,7 +24,7 @@ DKMS_SOURCETREE ?= /usr/src
 DKMS_SRC := $(DESTDIR)$(DKMS_SOURCETREE)/innerext-$(VERSION)
 DKMS_FLAGS ?=
 
-.PHONY: all kmod lib tools examples kmod-kver kselftest-headers check check-host check-vm bench \
+.PHONY: all kmod lib tools examples kmod-kver kselftest-headers check check-host check-vm bench fuzz \
 	demo deps clean install uninstall dkms-src dkms-install dkms-uninstall
 
 all: lib tools examples kmod
@@ -68,6 +70,9 @@ demo: lib tools examples
 deps:
 	@bash test/vm/deps.sh
 
+fuzz:
+	$(MAKE) -C test/fuzz fuzz
+
 bench: lib
 	@bash bench/run.sh
 
@@ -109,5 +114,6 @@ clean:
 	-$(MAKE) -C tools/extctl clean
 	-$(MAKE) -C examples clean
 	-$(MAKE) -C test/host clean
+	-$(MAKE) -C test/fuzz clean
 	-$(MAKE) -C test/selftests clean
 	rm -rf $(BUILD)

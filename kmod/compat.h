@@ -36,6 +36,13 @@
 #define ie_vm_flags_clear(vma, flags)	((vma)->vm_flags &= ~(flags))
 #endif
 
+/*
+ * Signed-image mode (sign.c) needs verify_pkcs7_signature(): Debian's 6.1 and
+ * 6.12 have it (SYSTEM_DATA_VERIFICATION, SECONDARY_TRUSTED_KEYRING); a kernel
+ * without it gets a module that refuses signatures and require_signature=1.
+ */
+#define IE_HAVE_PKCS7		IS_ENABLED(CONFIG_SYSTEM_DATA_VERIFICATION)
+
 /* Indirect-branch tracking: entry points must start with endbr64 (6.2+, x86 only). */
 #define IE_HAVE_IBT		IS_ENABLED(CONFIG_X86_KERNEL_IBT)
 

@@ -59,6 +59,13 @@ static int ie_check_regions(const struct ie_region *r, int n, __u64 hdr_size, __
 	int i, j;
 
 	for (i = 0; i < n; i++) {
+		/* empty, but the view's pointer to it still points into the image */
+		if (!r[i].len && r[i].off > size) {
+			ie_log(log,
+			       "image truncated: empty %s at offset %llu is outside the image (%llu bytes)",
+			       r[i].what, (unsigned long long)r[i].off, (unsigned long long)size);
+			return -EINVAL;
+		}
 		if (!r[i].len)
 			continue;
 		if (r[i].off % 8) {
@@ -136,6 +143,14 @@ static int ie_check_relocs(const struct ie_image_view *v, struct ie_log *log)
 			       (unsigned long long)seg_size);
 			return -EINVAL;
 		}
+		/*
+		 * Every target, imports included: an unbounded addend on a helper could
+		 * overflow rel32 and put the helper's address + addend in the log.
+		 */
+		if (r->addend > (__s64)IE_MAX_IMAGE_SIZE || r->addend < -(__s64)IE_MAX_IMAGE_SIZE) {
+			ie_log(log, "reloc #%u out of range: addend %lld", i, (long long)r->addend);
+			return -EINVAL;
+		}
 		switch (r->target_seg) {
 		case IE_SEG_TEXT:
 			limit = h->text_size;
@@ -158,10 +173,6 @@ static int ie_check_relocs(const struct ie_image_view *v, struct ie_log *log)
 		if (r->target > limit) {
 			ie_log(log, "reloc #%u out of range: target offset %u is outside %s (%llu bytes)",
 			       i, r->target, ie_seg_name(r->target_seg), (unsigned long long)limit);
-			return -EINVAL;
-		}
-		if (r->addend > (__s64)IE_MAX_IMAGE_SIZE || r->addend < -(__s64)IE_MAX_IMAGE_SIZE) {
-			ie_log(log, "reloc #%u out of range: addend %lld", i, (long long)r->addend);
 			return -EINVAL;
 		}
 	}

@@ -127,6 +127,17 @@ void ie_prog_put(struct ie_prog *prog);
 int ie_prog_next_id(u32 start, u32 *next);
 u32 ie_prog_count(void);
 
+/* sign.c: signed-image mode (module parameters require_signature, keyring) */
+int ie_sign_init(void);
+void ie_sign_exit(void);
+bool ie_sign_required(void);		/* require_signature=1 */
+bool ie_sign_supported(void);		/* signatures can be verified */
+/* sig/sig_size well-formed, present when required: 0 or -errno with a log line */
+int ie_sign_check_attr(const struct ie_prog_load *attr, struct ie_log *log);
+/* verify attr->sig (if any) over the kernel's copy of the image */
+int ie_sign_verify(const void *img, u32 img_size, const struct ie_prog_load *attr,
+		   struct ie_log *log);
+
 /* breaker.c: the runtime settings of a program and its circuit breaker */
 void ie_prog_runtime_init(struct ie_prog *prog, const struct ie_prog_load *attr);
 void ie_prog_runtime_release(struct ie_prog *prog);	/* before freeing */

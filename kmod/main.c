@@ -50,6 +50,10 @@ static long ie_cmd_get_version(void __user *uarg, size_t usize)
 	v.abi_version = INNEREXT_ABI_VERSION;
 	v.features = IE_FEAT_KPROBE | IE_FEAT_TRACEPOINT | IE_FEAT_SYSCALL_FILTER |
 		     IE_FEAT_TRACE_READ | IE_FEAT_MAPS | IE_FEAT_XDP | IE_FEAT_RUNTIME;
+	if (ie_sign_supported())
+		v.features |= IE_FEAT_SIGNED;
+	if (ie_sign_required())
+		v.features |= IE_FEAT_SIG_REQUIRED;
 	v.max_image_size = IE_MAX_IMAGE_SIZE;
 	v.max_entries = IE_MAX_ENTRIES;
 	ie_arena_usage(&v.text_arena_size, &v.text_arena_free,
@@ -149,9 +153,12 @@ static int __init ie_init(void)
 {
 	int err;
 
-	err = ie_arena_init();
+	err = ie_sign_init();
 	if (err)
 		return err;
+	err = ie_arena_init();
+	if (err)
+		goto err_sign;
 	err = ie_ext_stacks_init();
 	if (err)
 		goto err_arena;
@@ -195,6 +202,8 @@ err_stacks:
 	ie_ext_stacks_exit();
 err_arena:
 	ie_arena_exit();
+err_sign:
+	ie_sign_exit();
 	return err;
 }
 
@@ -212,6 +221,7 @@ static void __exit ie_exit(void)
 	ie_watchdog_exit();
 	ie_ext_stacks_exit();
 	ie_arena_exit();
+	ie_sign_exit();
 	pr_info(IE_PR_PREFIX "unloaded\n");
 }
 

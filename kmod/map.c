@@ -375,8 +375,13 @@ static long ie_map_dump_cmd(struct ie_map *map, void __user *uarg, size_t usize)
 	if (a.key_size != map->key_size || a.value_size != vsize || !a.count)
 		return -EINVAL;
 	count = min_t(u32, a.count, 4096);
-	keys = kvmalloc_array(count, map->key_size, GFP_KERNEL);
-	values = kvmalloc_array(count, vsize, GFP_KERNEL);
+	/*
+	 * count * vsize is the caller's to choose (per-CPU values: times the possible
+	 * CPUs, 4096 * 32 KiB * 16 CPUs is 2 GiB): a size kvmalloc() will not even
+	 * try (> INT_MAX) must be -ENOMEM, not its WARN.
+	 */
+	keys = kvmalloc_array(count, map->key_size, GFP_KERNEL | __GFP_NOWARN);
+	values = kvmalloc_array(count, vsize, GFP_KERNEL | __GFP_NOWARN);
 	err = -ENOMEM;
 	if (!keys || !values)
 		goto out;

@@ -112,8 +112,8 @@ static int ie_apply_reloc(struct ie_prog *prog, u8 *tbuf, const struct ie_image_
 		break;
 	}
 	if (val != (s64)(s32)val) {
-		ie_log(log, "reloc #%u: value 0x%llx does not fit in 32 bits (target out of rel32 reach)",
-		       idx, (unsigned long long)val);
+		ie_log(log, "reloc #%u: the value does not fit in 32 bits (target out of rel32 reach)",
+		       idx);
 		return -ERANGE;
 	}
 	put_unaligned((s32)val, (s32 *)loc);
@@ -181,10 +181,6 @@ static int ie_prog_check_attr(const struct ie_prog_load *attr, struct ie_log *lo
 		ie_log(log, "prog_load: reserved fields must be 0");
 		return -EINVAL;
 	}
-	if (attr->sig || attr->sig_size) {
-		ie_log(log, "prog_load: signed images are not supported by this module yet");
-		return -EOPNOTSUPP;
-	}
 	if (attr->budget_us > IE_BUDGET_MAX_US) {
 		ie_log(log, "prog_load: budget %u us: at most %u us", attr->budget_us,
 		       IE_BUDGET_MAX_US);
@@ -214,7 +210,7 @@ static int ie_prog_check_attr(const struct ie_prog_load *attr, struct ie_log *lo
 		ie_log(log, "image is %u bytes; the limit is %u", attr->image_size, IE_MAX_IMAGE_SIZE);
 		return -E2BIG;
 	}
-	return 0;
+	return ie_sign_check_attr(attr, log);	/* sig, sig_size; required or not */
 }
 
 static struct ie_prog *ie_prog_build(const struct ie_prog_load *attr, struct ie_log *log)
@@ -236,6 +232,10 @@ static struct ie_prog *ie_prog_build(const struct ie_prog_load *attr, struct ie_
 		err = -EFAULT;
 		goto out;
 	}
+	/* the bytes checked and placed below are the bytes the signature covers */
+	err = ie_sign_verify(img, attr->image_size, attr, log);
+	if (err)
+		goto out;
 	err = ie_image_check(img, attr->image_size, IE_HAVE_IBT ? IE_IMAGE_F_REQUIRE_ENDBR : 0,
 			     log, &v);
 	if (err)

@@ -144,8 +144,9 @@ int innerext_prog_load_maps(int dev_fd, const char *name, const void *image, siz
 int innerext_prog_load_opts(int dev_fd, const char *name, const void *image, size_t image_size,
 			    struct innerext_prog_load_opts *opts)
 {
-	__u32 fds[IE_MAX_MAPS], nr_map_fds, log_size;
+	__u32 fds[IE_MAX_MAPS], nr_map_fds, log_size, sig_size;
 	const int *map_fds;
+	const void *sig;
 	struct ie_prog_load attr;
 	char *log_buf;
 	__u32 i;
@@ -157,8 +158,10 @@ int innerext_prog_load_opts(int dev_fd, const char *name, const void *image, siz
 	nr_map_fds = IE_OPTS_GET(opts, nr_map_fds, 0);
 	log_buf = IE_OPTS_GET(opts, log_buf, NULL);
 	log_size = IE_OPTS_GET(opts, log_size, 0);
+	sig = IE_OPTS_GET(opts, sig, NULL);
+	sig_size = IE_OPTS_GET(opts, sig_size, 0);
 	if (!name || strlen(name) >= IE_NAME_LEN || !image || !image_size ||
-	    (log_size && !log_buf) || (nr_map_fds && !map_fds))
+	    (log_size && !log_buf) || (nr_map_fds && !map_fds) || !sig != !sig_size)
 		return -EINVAL;
 	if (nr_map_fds > IE_MAX_MAPS)
 		return -E2BIG;
@@ -188,6 +191,8 @@ int innerext_prog_load_opts(int dev_fd, const char *name, const void *image, siz
 	attr.max_aborts = IE_OPTS_GET(opts, max_aborts, 0);
 	attr.abort_window_ms = IE_OPTS_GET(opts, abort_window_ms, 0);
 	attr.flags = IE_OPTS_GET(opts, prog_flags, 0);
+	attr.sig = ie_ptr_to_u64(sig);
+	attr.sig_size = sig_size;	/* the module refuses > IE_SIG_MAX (-E2BIG) */
 
 	fd = ie_ioctl(dev_fd, IE_IOC_PROG_LOAD, &attr);
 	if (log_size)

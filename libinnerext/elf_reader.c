@@ -389,8 +389,6 @@ static int copy_section(struct reader *r, struct sec *s, __u8 *dst)
 {
 	Elf_Data *d;
 
-	if (!s->shdr.sh_size)
-		return 0;
 	d = elf_getdata(s->scn, NULL);
 	if (!d || !d->d_buf || d->d_size != s->shdr.sh_size) {
 		pr_warn("%s: cannot read section '%s': %s\n", r->path, s->name,
@@ -438,9 +436,11 @@ static int layout(struct reader *r)
 		if (s->kind != SK_BSS)
 			continue;
 		s->base = align_up(mem, a);
-		if (s->shdr.sh_size > UINT32_MAX || s->base + s->shdr.sh_size > UINT32_MAX) {
-			pr_warn("%s: section '%s' does not fit in a 4 GiB data segment\n",
-				r->path, s->name);
+		/* the module's limit on data + bss (kmod/image.c) */
+		if (s->shdr.sh_size > IE_MAX_IMAGE_SIZE ||
+		    s->base + s->shdr.sh_size > IE_MAX_IMAGE_SIZE) {
+			pr_warn("%s: section '%s' does not fit: data + bss are larger than the %u MiB limit\n",
+				r->path, s->name, IE_MAX_IMAGE_SIZE >> 20);
 			return -E2BIG;
 		}
 		mem = s->base + s->shdr.sh_size;
@@ -465,6 +465,9 @@ static int layout(struct reader *r)
 	for (i = 1; i < r->shnum; i++) {
 		struct sec *s = &r->secs[i];
 
+		/* empty sections: img->text or img->data may be NULL (no NULL + 0) */
+		if (!s->shdr.sh_size)
+			continue;
 		if (s->kind == SK_TEXT)
 			err = copy_section(r, s, img->text + s->base);
 		else if (s->kind == SK_DATA)
@@ -522,7 +525,8 @@ static int get_sym(struct reader *r, size_t idx, struct sym *out)
 		return -EINVAL;
 	}
 	out->shndx = out->sym.st_shndx == SHN_XINDEX ? xndx : out->sym.st_shndx;
-	if (GELF_ST_TYPE(out->sym.st_info) == STT_SECTION && out->shndx < r->shnum) {
+	/* section 0 has no name (secs[0].name is NULL) */
+	if (GELF_ST_TYPE(out->sym.st_info) == STT_SECTION && out->shndx && out->shndx < r->shnum) {
 		out->name = r->secs[out->shndx].name;
 	} else {
 		out->name = elf_strptr(r->elf, r->strtab_idx, out->sym.st_name);
@@ -591,6 +595,14 @@ static int cmp_entry(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
+#define IDENT_CHARS	"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_"
+
+/* What the module takes as a program or helper name (kmod/image.c: ie_name_valid()). */
+static bool is_identifier(const char *name)
+{
+	return name[0] && strspn(name, IDENT_CHARS) == strlen(name);
+}
+
 static bool is_plain_text(const char *name)
 {
 	return !strcmp(name, ".text") || !strncmp(name, ".text.", 6);
@@ -625,6 +637,11 @@ static int collect_entries(struct reader *r)
 			pr_warn("%s: program name '%s' (section '%s') is too long: at most %d characters\n",
 				r->path, s.name, sec->name, IE_NAME_LEN - 1);
 			return -ENAMETOOLONG;
+		}
+		if (!is_identifier(s.name)) {
+			pr_warn("%s: program name '%s' (section '%s') may only contain [A-Za-z0-9_]\n",
+				r->path, s.name, sec->name);
+			return -EINVAL;
 		}
 		if (strlen(sec->name) >= IE_SEC_LEN) {
 			pr_warn("%s: section name '%s' of program '%s' is too long: at most %d characters\n",
@@ -810,7 +827,8 @@ static int collect_maps(struct reader *r)
 			 r->path, m.name, innerext_map_type_name(m.type), m.key_size, m.value_size,
 			 m.max_entries, m.def_off);
 	}
-	qsort(img->maps, img->nr_maps, sizeof(*img->maps), cmp_map);
+	if (img->nr_maps > 1)	/* img->maps is NULL when there are none */
+		qsort(img->maps, img->nr_maps, sizeof(*img->maps), cmp_map);
 	return 0;
 }
 
@@ -904,6 +922,13 @@ static int do_reloc(struct reader *r, struct sec *ts, const GElf_Rela *rela)
 		return -EINVAL;
 	}
 
+	/* the module's bound (kmod/image.c): no addend reaches beyond an image */
+	if (rela->r_addend > (__s64)IE_MAX_IMAGE_SIZE || rela->r_addend < -(__s64)IE_MAX_IMAGE_SIZE) {
+		pr_warn("%s: section '%s' offset %#llx: relocation against '%s' has addend %lld, beyond +-%u MiB\n",
+			r->path, ts->name, off, s.name, (long long)rela->r_addend,
+			IE_MAX_IMAGE_SIZE >> 20);
+		return -EINVAL;
+	}
 	out.offset = (__u32)(ts->base + off);
 	out.seg = ts->kind == SK_TEXT ? IE_SEG_TEXT : IE_SEG_DATA;
 	out.addend = rela->r_addend;
@@ -914,6 +939,11 @@ static int do_reloc(struct reader *r, struct sec *ts, const GElf_Rela *rela)
 		if (!s.name[0]) {
 			pr_warn("%s: section '%s' offset %#llx: relocation against an unnamed undefined symbol\n",
 				r->path, ts->name, off);
+			return -EINVAL;
+		}
+		if (!is_identifier(s.name)) {
+			pr_warn("%s: section '%s' offset %#llx: imported symbol '%s' is not a helper name: [A-Za-z0-9_] only\n",
+				r->path, ts->name, off, s.name);
 			return -EINVAL;
 		}
 		idx = ie_img_import(&r->img, s.name);
@@ -1032,58 +1062,90 @@ static int collect_relocs(struct reader *r)
 	return 0;
 }
 
+/* @r->buf (owned, freed here) of @r->buf_size bytes -> image; messages name @r->path. */
+static int elf_to_image(struct reader *r, void **image, size_t *size)
+{
+	int err;
+
+	if (elf_version(EV_CURRENT) == EV_NONE) {
+		pr_warn("libelf initialization failed: %s\n", elf_errmsg(-1));
+		err = -EINVAL;
+		goto out;
+	}
+	r->elf = elf_memory((char *)r->buf, r->buf_size);
+	if (!r->elf) {
+		if (r->buf_size >= SELFMAG && !memcmp(r->buf, ELFMAG, SELFMAG))
+			pr_warn("%s: truncated or corrupt ELF header (%zu bytes): %s\n",
+				r->path, r->buf_size, elf_errmsg(-1));
+		else
+			pr_warn("%s: not an ELF file\n", r->path);
+		err = -EINVAL;
+		goto out;
+	}
+	err = check_header(r);
+	if (!err)
+		err = scan_sections(r);
+	if (!err)
+		err = load_symtab(r);
+	if (!err)
+		err = check_symbols(r);
+	if (!err)
+		err = layout(r);
+	if (!err)
+		err = collect_entries(r);
+	if (!err)
+		err = collect_maps(r);
+	if (!err)
+		err = collect_relocs(r);
+	if (!err) {
+		err = ie_img_serialize(&r->img, image, size);
+		if (err == -E2BIG)
+			pr_warn("%s: image is larger than the %u MiB limit\n", r->path,
+				IE_MAX_IMAGE_SIZE >> 20);
+	}
+	if (!err)
+		pr_debug("%s: image %zu bytes: %zu programs, %zu relocations, %zu imports, %zu maps\n",
+			 r->path, *size, r->img.nr_entries, r->img.nr_relocs, r->img.nr_imports,
+			 r->img.nr_maps);
+out:
+	if (r->elf)
+		elf_end(r->elf);
+	ie_img_free(&r->img);
+	free(r->secs);
+	free(r->buf);
+	return err;
+}
+
 int ie_elf_to_image(const char *path, void **image, size_t *size)
 {
 	struct reader r = { .path = path };
 	int err;
 
-	if (elf_version(EV_CURRENT) == EV_NONE) {
-		pr_warn("libelf initialization failed: %s\n", elf_errmsg(-1));
+	err = read_file(&r);
+	if (err) {
+		free(r.buf);
+		return err;
+	}
+	return elf_to_image(&r, image, size);
+}
+
+/*
+ * The reader works on a private copy: elf_memory() takes a writable image, and the
+ * caller's buffer need not outlive the open.
+ */
+int ie_elf_mem_to_image(const char *label, const void *buf, size_t buf_size, void **image,
+			size_t *size)
+{
+	struct reader r = { .path = label };
+
+	if (!buf_size) {
+		pr_warn("%s: empty buffer, not an ELF object\n", label);
 		return -EINVAL;
 	}
-	err = read_file(&r);
-	if (err)
-		goto out;
-	r.elf = elf_memory((char *)r.buf, r.buf_size);
-	if (!r.elf) {
-		if (r.buf_size >= SELFMAG && !memcmp(r.buf, ELFMAG, SELFMAG))
-			pr_warn("%s: truncated or corrupt ELF header (%zu bytes): %s\n",
-				path, r.buf_size, elf_errmsg(-1));
-		else
-			pr_warn("%s: not an ELF file\n", path);
-		err = -EINVAL;
-		goto out;
-	}
-	err = check_header(&r);
-	if (!err)
-		err = scan_sections(&r);
-	if (!err)
-		err = load_symtab(&r);
-	if (!err)
-		err = check_symbols(&r);
-	if (!err)
-		err = layout(&r);
-	if (!err)
-		err = collect_entries(&r);
-	if (!err)
-		err = collect_maps(&r);
-	if (!err)
-		err = collect_relocs(&r);
-	if (!err) {
-		err = ie_img_serialize(&r.img, image, size);
-		if (err == -E2BIG)
-			pr_warn("%s: image is larger than the %u MiB limit\n", path,
-				IE_MAX_IMAGE_SIZE >> 20);
-	}
-	if (!err)
-		pr_debug("%s: image %zu bytes: %zu programs, %zu relocations, %zu imports, %zu maps\n",
-			 path, *size, r.img.nr_entries, r.img.nr_relocs, r.img.nr_imports,
-			 r.img.nr_maps);
-out:
-	if (r.elf)
-		elf_end(r.elf);
-	ie_img_free(&r.img);
-	free(r.secs);
-	free(r.buf);
-	return err;
+	r.buf = malloc(buf_size);
+	if (!r.buf)
+		return -ENOMEM;
+	memcpy(r.buf, buf, buf_size);
+	r.buf_size = buf_size;
+	return elf_to_image(&r, image, size);
 }

@@ -73,6 +73,9 @@ int ie_img_serialize(const struct ie_img *img, void **image, size_t *size);
 
 /* On failure prints a message naming @path and returns -errno. */
 int ie_elf_to_image(const char *path, void **image, size_t *size);
+/* The same from @buf (copied; the caller keeps it); messages name @label. */
+int ie_elf_mem_to_image(const char *label, const void *buf, size_t buf_size, void **image,
+			size_t *size);
 
 /* ---- program.c: SEC() and explicit attach targets ---- */
 
@@ -115,7 +118,7 @@ struct innerext_map {
 
 struct innerext_object {
 	char name[IE_NAME_LEN];
-	char *path;
+	char *path;			/* the file, or "NAME (in memory)" (open_mem) */
 	char *dev_path;			/* NULL: INNEREXT_DEV_PATH */
 	void *image;
 	size_t image_size;
@@ -135,6 +138,8 @@ struct innerext_object {
 	__u32 max_aborts;
 	__u32 abort_window_ms;
 	__u32 prog_flags;
+	void *sig;			/* innerext_object__set_signature(), NULL if none */
+	size_t sig_size;
 };
 
 /* map.c: the object's maps from its image; create / release them around a load. */

@@ -3,6 +3,7 @@
  * Objects: an ELF file turned into an image (open), handed to the kernel (load).
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -79,17 +80,14 @@ static int init_programs(struct innerext_object *obj)
 	return 0;
 }
 
-struct innerext_object *innerext_object__open_file(const char *path,
-						   const struct innerext_object_open_opts *opts)
+/* open_file (@path) and open_mem (@buf, @size: @path is NULL) */
+static struct innerext_object *object_open(const char *path, const void *buf, size_t size,
+					   const struct innerext_object_open_opts *opts)
 {
 	struct innerext_object *obj;
 	const char *name, *dev_path;
 	int err;
 
-	if (!path || !IE_OPTS_VALID(opts, innerext_object_open_opts)) {
-		errno = EINVAL;
-		return NULL;
-	}
 	name = IE_OPTS_GET(opts, object_name, NULL);
 	dev_path = IE_OPTS_GET(opts, dev_path, NULL);
 
@@ -106,11 +104,16 @@ struct innerext_object *innerext_object__open_file(const char *path,
 		if (err)
 			goto err_out;
 		strcpy(obj->name, name);
-	} else {
+	} else if (path) {
 		name_from_path(path, obj->name);
+	} else {
+		strcpy(obj->name, "ext");
 	}
 	err = -ENOMEM;
-	obj->path = strdup(path);
+	if (path)
+		obj->path = strdup(path);
+	else if (asprintf(&obj->path, "%s (in memory)", obj->name) < 0)
+		obj->path = NULL;
 	if (!obj->path)
 		goto err_out;
 	if (dev_path) {
@@ -118,7 +121,10 @@ struct innerext_object *innerext_object__open_file(const char *path,
 		if (!obj->dev_path)
 			goto err_out;
 	}
-	err = ie_elf_to_image(path, &obj->image, &obj->image_size);
+	if (path)
+		err = ie_elf_to_image(path, &obj->image, &obj->image_size);
+	else
+		err = ie_elf_mem_to_image(obj->path, buf, size, &obj->image, &obj->image_size);
 	if (err)
 		goto err_out;
 	err = init_programs(obj);
@@ -133,6 +139,26 @@ err_out:
 	innerext_object__close(obj);
 	errno = -err;
 	return NULL;
+}
+
+struct innerext_object *innerext_object__open_file(const char *path,
+						   const struct innerext_object_open_opts *opts)
+{
+	if (!path || !IE_OPTS_VALID(opts, innerext_object_open_opts)) {
+		errno = EINVAL;
+		return NULL;
+	}
+	return object_open(path, NULL, 0, opts);
+}
+
+struct innerext_object *innerext_object__open_mem(const void *buf, size_t size,
+						  const struct innerext_object_open_opts *opts)
+{
+	if (!buf || !size || !IE_OPTS_VALID(opts, innerext_object_open_opts)) {
+		errno = EINVAL;
+		return NULL;
+	}
+	return object_open(NULL, buf, size, opts);
 }
 
 struct innerext_object *innerext_object__open(const char *path)
@@ -201,6 +227,8 @@ int innerext_object__load(struct innerext_object *obj)
 			.max_aborts = obj->max_aborts,
 			.abort_window_ms = obj->abort_window_ms,
 			.prog_flags = obj->prog_flags,
+			.sig = obj->sig,
+			.sig_size = (__u32)obj->sig_size,
 		);
 
 		fd = innerext_prog_load_opts(dev_fd, obj->name, obj->image, obj->image_size,
@@ -244,6 +272,34 @@ int innerext_object__set_runtime(struct innerext_object *obj,
 	return 0;
 }
 
+int innerext_object__set_signature(struct innerext_object *obj, const void *sig, size_t size)
+{
+	void *copy = NULL;
+
+	if (!obj || !sig != !size)
+		return -EINVAL;
+	if (obj->prog_fd >= 0) {
+		pr_warn("object '%s' is loaded (prog id %u): set its signature before loading it\n",
+			obj->name, obj->prog_id);
+		return -EBUSY;
+	}
+	if (size > IE_SIG_MAX) {
+		pr_warn("signature for '%s' is %zu bytes; the limit is %u\n", obj->name, size,
+			IE_SIG_MAX);
+		return -E2BIG;
+	}
+	if (size) {
+		copy = malloc(size);
+		if (!copy)
+			return -ENOMEM;
+		memcpy(copy, sig, size);
+	}
+	free(obj->sig);
+	obj->sig = copy;
+	obj->sig_size = size;
+	return 0;
+}
+
 void innerext_object__close(struct innerext_object *obj)
 {
 	if (!obj)
@@ -259,6 +315,7 @@ void innerext_object__close(struct innerext_object *obj)
 	free(obj->progs);
 	free(obj->maps);
 	free(obj->image);
+	free(obj->sig);
 	free(obj->dev_path);
 	free(obj->path);
 	free(obj);

@@ -101,7 +101,9 @@ static bool have_device(void)
 	return access("/dev/innerext", F_OK) == 0 || errno != ENOENT;
 }
 
-static const char *const commands[] = { "load", "list", "unload", "trace", "events", "version" };
+static const char *const commands[] = {
+	"load", "list", "unload", "trace", "events", "sign", "keyring", "version",
+};
 
 TEST_F(extctl, help)
 {
@@ -384,6 +386,169 @@ TEST_F(extctl, map_help_and_argument_errors)
 	ASSERT_EQ(1, extctl("-j map dump id 3"));
 	ASSERT_STREQ(NO_DEVICE, self->err);
 	ASSERT_STREQ("", self->out);
+}
+
+/*
+ * extctl sign, keyring and load --sig: argument errors are usage errors (exit 2,
+ * one line), with or without the module.
+ */
+TEST_F(extctl, sign_keyring_usage_errors)
+{
+	static const struct {
+		const char *args;
+		const char *msg;
+	} cases[] = {
+		{ "sign", "extctl: sign: missing FILE; try 'extctl sign help'\n" },
+		{ "sign examples/hello.o",
+		  "extctl: sign: --key KEY and --cert CERT are required; try 'extctl sign help'\n" },
+		{ "sign examples/hello.o --key k.pem",
+		  "extctl: sign: --key KEY and --cert CERT are required; try 'extctl sign help'\n" },
+		{ "sign examples/hello.o --cert c.pem",
+		  "extctl: sign: --key KEY and --cert CERT are required; try 'extctl sign help'\n" },
+		{ "sign examples/hello.o --key", "extctl: sign: option '--key' needs an argument\n" },
+		{ "sign examples/hello.o --key k --cert c -o", "extctl: sign: option '-o' needs an argument\n" },
+		{ "sign examples/hello.o --key= --cert c", "extctl: sign: empty file name\n" },
+		{ "sign a.o b.o --key k --cert c", "extctl: sign: one FILE at a time; try 'extctl sign help'\n" },
+		{ "sign examples/hello.o --bogus",
+		  "extctl: sign: unknown option '--bogus'; try 'extctl sign help'\n" },
+		{ "keyring frob", "extctl: keyring: unknown subcommand 'frob'; try 'extctl keyring help'\n" },
+		{ "keyring --bogus", "extctl: keyring: unknown option '--bogus'; try 'extctl keyring help'\n" },
+		{ "keyring list extra", "extctl: keyring list: unexpected argument 'extra'\n" },
+		{ "keyring add", "extctl: keyring add: missing CERT; try 'extctl keyring help'\n" },
+		{ "keyring remove", "extctl: keyring remove: expected one key ID; try 'extctl keyring help'\n" },
+		{ "keyring remove 1 2", "extctl: keyring remove: expected one key ID; try 'extctl keyring help'\n" },
+		{ "keyring remove abc", "extctl: keyring remove: 'abc' is not a key id\n" },
+		{ "keyring remove -5", "extctl: keyring remove: '-5' is not a key id\n" },
+		{ "load examples/hello.o --sig", "extctl: load: option '--sig' needs an argument\n" },
+		{ "load examples/hello.o --sig=", "extctl: load: --sig wants a signature file ('extctl sign')\n" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		EXPECT_EQ(2, extctl("%s", cases[i].args)) TH_LOG("extctl %s", cases[i].args);
+		EXPECT_STREQ(cases[i].msg, self->err) TH_LOG("extctl %s", cases[i].args);
+		EXPECT_STREQ("", self->out) TH_LOG("extctl %s", cases[i].args);
+	}
+	ASSERT_EQ(0, extctl("sign help"));
+	ASSERT_OUT("openssl cms -sign -binary -noattr -nocerts -outform DER -md sha256\n");
+	ASSERT_OUT("  -o, --out OUT     where to write the signature (default FILE.sig)\n");
+	ASSERT_EQ(0, extctl("load help"));
+	ASSERT_OUT("                        [--sig SIGFILE]\n");
+	ASSERT_OUT("\n  --sig SIGFILE          send this signature of the image ('extctl sign'); the\n");
+	ASSERT_EQ(0, extctl("keyring help"));
+	ASSERT_OUT("/sys/module/innerext/parameters/keyring");
+	ASSERT_EQ(0, extctl("help"));
+	ASSERT_OUT("\n  sign     sign an object's image with openssl (for require_signature=1)\n");
+	ASSERT_OUT("\n  keyring  the module's keyring of trusted signers (list, add CERT, remove ID)\n");
+	if (access("/sys/module/innerext", F_OK) == 0)
+		return;
+	ASSERT_EQ(1, extctl("keyring"));
+	ASSERT_STREQ("extctl: keyring: /sys/module/innerext/parameters/keyring not found: load the module first (sudo insmod kmod/innerext.ko)\n",
+		     self->err);
+	ASSERT_EQ(1, extctl("keyring add cert.pem"));
+	ASSERT_STREQ("extctl: keyring: /sys/module/innerext/parameters/keyring not found: load the module first (sudo insmod kmod/innerext.ko)\n",
+		     self->err);
+}
+
+static int count_lines(const char *s)
+{
+	int n = 0;
+
+	for (; *s; s++)
+		n += *s == '\n';
+	return n;
+}
+
+/* A shell command's exit status, its output (stdout and stderr) in @out. */
+static int shell(char *out, size_t size, const char *fmt, ...)
+{
+	char cmd[2048];
+	size_t len = 0, n;
+	va_list ap;
+	FILE *f;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	strncat(cmd, " 2>&1", sizeof(cmd) - strlen(cmd) - 1);
+	out[0] = '\0';
+	f = popen(cmd, "r");
+	if (!f)
+		return -1;
+	while (len < size - 1 && (n = fread(out + len, 1, size - 1 - len, f)) > 0)
+		len += n;
+	out[len] = '\0';
+	n = (size_t)pclose(f);
+	return WIFEXITED((int)n) ? WEXITSTATUS((int)n) : -1;
+}
+
+/*
+ * extctl sign needs no module: a key made with openssl signs hello.o's image;
+ * the signature is CMS, detached, without signed attributes or certificates,
+ * SHA-256 (the module verifies it in the VM: test/selftests/sign_test.c).
+ */
+TEST_F(extctl, sign_with_openssl)
+{
+	static char buf[65536];
+	char dir[] = "/tmp/extctl-sign.XXXXXX";
+
+	if (shell(buf, sizeof(buf), "openssl version"))
+		SKIP(return, "no openssl on this host");
+	ASSERT_NE(NULL, mkdtemp(dir));
+	ASSERT_EQ(0, shell(buf, sizeof(buf),
+			   "openssl req -new -x509 -newkey rsa:2048 -nodes -days 3650 -subj '/CN=extctl test' "
+			   "-keyout %s/key.pem -out %s/cert.pem", dir, dir)) TH_LOG("%s", buf);
+	ASSERT_EQ(0, extctl("sign %s/hello.o --key %s/key.pem --cert %s/cert.pem -o %s/hello.sig",
+			    EXAMPLES, dir, dir, dir)) TH_LOG("%s", self->err);
+	ASSERT_STREQ("", self->err);
+	ASSERT_OUT("signed '" EXAMPLES "/hello.o' (image ");
+	ASSERT_OUT("/hello.sig (");
+	ASSERT_EQ(0, shell(buf, sizeof(buf), "openssl cms -cmsout -print -inform DER -in %s/hello.sig",
+			   dir)) TH_LOG("%s", buf);
+	EXPECT_NE(NULL, strstr(buf, "eContentType: pkcs7-data")) TH_LOG("%s", buf);
+	EXPECT_NE(NULL, strstr(buf, "eContent: <ABSENT>")) TH_LOG("%s", buf);
+	EXPECT_NE(NULL, strstr(buf, "certificates:\n      <ABSENT>")) TH_LOG("%s", buf);
+	EXPECT_NE(NULL, strstr(buf, "signedAttrs:\n          <ABSENT>")) TH_LOG("%s", buf);
+	EXPECT_NE(NULL, strstr(buf, "algorithm: sha256")) TH_LOG("%s", buf);
+	EXPECT_NE(NULL, strstr(buf, "issuer: CN=extctl test")) TH_LOG("%s", buf);
+	/* the same object gives the same image: a second signature verifies the same way */
+	ASSERT_EQ(0, extctl("-j sign %s/hello.o --key %s/key.pem --cert %s/cert.pem -o %s/hello2.sig",
+			    EXAMPLES, dir, dir, dir));
+	ASSERT_OUT("\"signature\":\"");
+	ASSERT_OUT("\"image_size\":");
+	/* the default output name, FILE.sig */
+	ASSERT_EQ(0, shell(buf, sizeof(buf), "cp %s/hello.o %s/copy.o", EXAMPLES, dir));
+	ASSERT_EQ(0, extctl("sign %s/copy.o --key %s/key.pem --cert %s/cert.pem", dir, dir, dir));
+	EXPECT_EQ(0, access(strcat(strcpy(buf, dir), "/copy.o.sig"), R_OK));
+
+	/* failures: one line, exit 1 */
+	ASSERT_EQ(1, extctl("sign %s/hello.o --key %s/none.pem --cert %s/cert.pem", EXAMPLES, dir, dir));
+	ASSERT_ERR("extctl: sign: cannot read key ");
+	ASSERT_ERR("none.pem: No such file or directory\n");
+	ASSERT_EQ(1, extctl("sign %s/hello.o --key %s/cert.pem --cert %s/cert.pem -o %s/x.sig",
+			    EXAMPLES, dir, dir, dir));	/* a certificate is no key */
+	ASSERT_ERR("extctl: sign: openssl cms -sign failed (exit ");
+	EXPECT_EQ(1, count_lines(self->err)) TH_LOG("%s", self->err);
+	EXPECT_NE(0, access(strcat(strcpy(buf, dir), "/x.sig"), F_OK));
+	ASSERT_EQ(1, extctl("sign %s/cert.pem --key %s/key.pem --cert %s/cert.pem", dir, dir, dir));
+	EXPECT_EQ(1, count_lines(self->err)) TH_LOG("%s", self->err);
+	ASSERT_EQ(1, extctl("sign %s/hello.o --key %s/key.pem --cert %s/cert.pem -o %s/no/dir.sig",
+			    EXAMPLES, dir, dir, dir));
+	ASSERT_ERR("extctl: sign: cannot write ");
+	ASSERT_ERR("/no/dir.sig: No such file or directory\n");
+	if (!getenv("EXTCTL_VALGRIND") || getenv("EXTCTL_VALGRIND")[0] != '1') {
+		/* no openssl in PATH */
+		char *path = strdup(getenv("PATH") ? getenv("PATH") : "/usr/bin:/bin");
+
+		setenv("PATH", "/nonexistent", 1);
+		EXPECT_EQ(1, extctl("sign %s/hello.o --key %s/key.pem --cert %s/cert.pem -o %s/y.sig",
+				    EXAMPLES, dir, dir, dir));
+		EXPECT_STREQ("extctl: sign: openssl not found in PATH (apt-get install openssl)\n",
+			     self->err);
+		setenv("PATH", path, 1);
+		free(path);
+	}
+	shell(buf, sizeof(buf), "rm -rf %s", dir);
 }
 
 /* version works without the module and says so. */

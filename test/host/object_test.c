@@ -312,6 +312,62 @@ TEST(debug_info_ignored)
 	innerext_object__close(b);
 }
 
+/* innerext_object__open_mem: the same image as from the file, from a buffer it copies. */
+TEST(open_mem)
+{
+	struct innerext_object_open_opts opts = { .sz = sizeof(opts), .object_name = "from-mem" };
+	struct innerext_object *a, *b, *c;
+	const void *ia, *ib;
+	size_t sa, sb, len;
+	char *buf;
+	FILE *f;
+
+	f = fopen(FIX("multi.gcc.o"), "rb");
+	ASSERT_NE(NULL, f);
+	buf = malloc(1 << 20);
+	ASSERT_NE(NULL, buf);
+	len = fread(buf, 1, 1 << 20, f);
+	fclose(f);
+	ASSERT_LT(0, len);
+
+	a = innerext_object__open(FIX("multi.gcc.o"));
+	b = innerext_object__open_mem(buf, len, NULL);
+	c = innerext_object__open_mem(buf, len, &opts);
+	ASSERT_NE(NULL, a);
+	ASSERT_NE(NULL, b);
+	ASSERT_NE(NULL, c);
+	memset(buf, 0, len);		/* the objects have their own copies */
+	ia = innerext_object__image(a, &sa);
+	ib = innerext_object__image(b, &sb);
+	ASSERT_EQ(sa, sb);
+	EXPECT_EQ(0, memcmp(ia, ib, sa));
+	EXPECT_STREQ("multi.gcc", innerext_object__name(a));
+	EXPECT_STREQ("ext", innerext_object__name(b));
+	EXPECT_STREQ("from-mem", innerext_object__name(c));
+	EXPECT_NE(NULL, innerext_object__find_program_by_name(b, "count_calls"));
+	innerext_object__close(c);
+	innerext_object__close(b);
+
+	/* refusals name the object as "NAME (in memory)" */
+	capture_start();
+	errno = 0;
+	EXPECT_EQ(NULL, innerext_object__open_mem(buf, len, &opts));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_NE(NULL, strstr(msgs, "from-mem (in memory): not an ELF file")) TH_LOG("%s", msgs);
+	errno = 0;
+	EXPECT_EQ(NULL, innerext_object__open_mem(NULL, len, NULL));
+	EXPECT_EQ(EINVAL, errno);
+	errno = 0;
+	EXPECT_EQ(NULL, innerext_object__open_mem(ia, 0, NULL));
+	EXPECT_EQ(EINVAL, errno);
+	opts.object_name = "bad name";
+	errno = 0;
+	EXPECT_EQ(NULL, innerext_object__open_mem(ia, sa, &opts));
+	EXPECT_EQ(EINVAL, errno);
+	free(buf);
+	innerext_object__close(a);
+}
+
 static void run_hello(struct __test_metadata *_metadata, const char *path)
 {
 	struct innerext_object *obj;
@@ -582,6 +638,39 @@ TEST(module_validator_endbr)
 	free(img);
 }
 
+/*
+ * An empty table (here maps: hello has none) may sit anywhere up to the end of
+ * the image, not past it: the validator's view points at it (found by fuzz_image).
+ */
+TEST(module_validator_empty_table_offset)
+{
+	struct innerext_object *obj;
+	struct ie_image_hdr *h;
+	const void *orig;
+	char log[512], want[256];
+	size_t size;
+
+	obj = innerext_object__open(FIX("hello.gcc.o"));
+	ASSERT_NE(NULL, obj);
+	orig = innerext_object__image(obj, &size);
+	h = malloc(size);
+	ASSERT_NE(NULL, h);
+	memcpy(h, orig, size);
+	innerext_object__close(obj);
+	ASSERT_EQ(0, h->nr_maps);
+	EXPECT_EQ(0, h->maps_off);
+
+	h->maps_off = size;
+	EXPECT_EQ(0, ref_check(h, size, 0, log, sizeof(log))) TH_LOG("%s", log);
+	h->maps_off = size + 8;
+	EXPECT_EQ(-EINVAL, ref_check(h, size, 0, log, sizeof(log)));
+	snprintf(want, sizeof(want),
+		 "image truncated: empty maps at offset %zu is outside the image (%zu bytes)\n",
+		 size + 8, size);
+	EXPECT_STREQ(want, log);
+	free(h);
+}
+
 /* test/host/ie_log_user.c keeps kmod/log.c's contract: count all, keep what fits, NUL. */
 TEST(module_log_semantics)
 {
@@ -751,6 +840,17 @@ TEST(refuse_bpf_style_map)
 {
 	ASSERT_REFUSED(FIX("maps_ref.o"), -EINVAL, "'counts' in '.maps' is 8 bytes",
 		       "not a map definition (struct ie_map_def, 24 bytes)", "IE_MAP()");
+}
+
+/* What gcc builds but the module would refuse; found by test/fuzz's fuzz_elf. */
+TEST(refuse_names_and_addends_the_module_refuses)
+{
+	ASSERT_REFUSED(FIX("bad_sym_import_name.o"), -EINVAL,
+		       "imported symbol 'ie.helper' is not a helper name");
+	ASSERT_REFUSED(FIX("bad_sym_prog_name.o"), -EINVAL,
+		       "program name 'my.prog' (section 'kprobe/__x64_sys_getpid') may only contain [A-Za-z0-9_]");
+	ASSERT_REFUSED(FIX("bad_sym_addend.o"), -EINVAL,
+		       "relocation against 'buf' has addend 33554432, beyond +-16 MiB");
 }
 
 TEST(refuse_bad_map_definitions)

@@ -729,9 +729,9 @@ TEST_F(extctl, version_reports_the_module)
 	ASSERT_EQ(0, run(R, "-j version"));
 	ASSERT_TRUE(is_json(R->out)) TH_LOG("not JSON:\n%s", R->out);
 	ASSERT_OUT("\"module\":{\"abi_version\":1,\"features\":[\"kprobe\",\"tracepoint\"");
-	ASSERT_OUT("\"maps\",\"xdp\",\"runtime\"]");
+	ASSERT_OUT("\"maps\",\"xdp\",\"runtime\",\"signed\"]");	/* not sig_required */
 	ASSERT_EQ(0, run(R, "version"));
-	ASSERT_OUT(" maps xdp runtime\n");
+	ASSERT_OUT(" maps xdp runtime signed\n");
 }
 
 /* ------------------------------------------------------------------ map */

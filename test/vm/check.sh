@@ -10,6 +10,7 @@
 #   INNEREXT_VM_KERNELS   only these kernels (space-separated kvers or prefixes: "6.1", "6.12")
 #   INNEREXT_VM_TIMEOUT   per-VM wall-clock limit in seconds (default 900)
 #   INNEREXT_VM_MODULES   kernel modules loaded in the guest (default "veth bridge")
+#   INNEREXT_VM_EXTRA_BINS  host programs copied into the guest (default "openssl": sign_test)
 #   MAKE                  make program (default make)
 # Per kernel it prints `check-vm: <kver>: N passed, N failed, N skipped (<status>, <s>s)`; the last
 # line is `N passed, N failed, N skipped` over all kernels, also written to
@@ -23,6 +24,8 @@ ie_prog=check-vm
 TIMEOUT=${INNEREXT_VM_TIMEOUT:-900}
 # Kernel modules the tests need in the guest (xdp_test: veth pairs, a bridge port).
 export INNEREXT_VM_MODULES=${INNEREXT_VM_MODULES-veth bridge}
+# sign_test makes keys and signs with openssl (extctl sign runs it).
+export INNEREXT_VM_EXTRA_BINS=${INNEREXT_VM_EXTRA_BINS-openssl}
 MAKE=${MAKE:-make}
 mkdir -p "$INNEREXT_BUILD/vm" "$INNEREXT_BUILD/logs"
 

@@ -19,8 +19,8 @@ base_pkgs=(
 	build-essential kmod cpio xz-utils
 	linux-headers-amd64 linux-source-6.1
 	qemu-system-x86 busybox-static
-	libelf-dev libcap-dev libkmod-dev libbpf-dev zlib1g-dev bpftool clang llvm
-	libcap2-bin iproute2 valgrind dkms
+	libelf-dev libcap-dev libkmod-dev libbpf-dev zlib1g-dev bpftool clang libclang-rt-dev llvm
+	libcap2-bin iproute2 valgrind dkms openssl
 )
 
 [ -r /etc/debian_version ] || die "this script is for Debian 12 (bookworm)"

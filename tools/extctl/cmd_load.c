@@ -33,6 +33,7 @@ static void load_help(FILE *out)
 		"                        [--kprobe FUNC | --tracepoint CAT:NAME | --xdp IFACE]\n"
 		"                        [--budget-ms MS | --budget-us US] [--fail-action drop|pass]\n"
 		"                        [--max-aborts N|off] [--abort-window-ms MS] [--irqs-off]\n"
+		"                        [--sig SIGFILE]\n"
 		"\n"
 		"Load the extension object FILE (built with libinnerext/innerext.mk) and attach\n"
 		"its programs with persistent links: each where its SEC() name says\n"
@@ -49,6 +50,9 @@ static void load_help(FILE *out)
 		"  --xdp IFACE            attach the SEC(\"xdp\") program to network interface IFACE\n"
 		"                         (a name in this network namespace, or an ifindex); one\n"
 		"                         program per interface, not a bridge/bond port\n"
+		"  --sig SIGFILE          send this signature of the image ('extctl sign'); the\n"
+		"                         module verifies it (and with require_signature=1\n"
+		"                         refuses images without one)\n"
 		"  -j, --json             JSON output\n"
 		"\n"
 		"The runtime stops a run that goes on too long, runs out of stack or faults;\n"
@@ -187,6 +191,49 @@ static void print_load_refusal(const struct innerext_object *obj, int err)
 	}
 }
 
+/* --sig FILE: read it (at most IE_SIG_MAX bytes) and attach it to @obj; prints the failure. */
+static int set_signature_file(struct innerext_object *obj, const char *path)
+{
+	char *buf;
+	size_t len = 0, n;
+	FILE *f;
+	int err;
+
+	f = fopen(path, "re");
+	if (!f) {
+		p_err("cannot read signature %s: %s", path, strerror(errno));
+		return -1;
+	}
+	buf = malloc(IE_SIG_MAX + 1);
+	if (!buf) {
+		fclose(f);
+		p_err("out of memory");
+		return -1;
+	}
+	while ((n = fread(buf + len, 1, IE_SIG_MAX + 1 - len, f)) > 0)
+		len += n;
+	err = ferror(f) ? -EIO : 0;
+	fclose(f);
+	if (err)
+		p_err("cannot read signature %s: %s", path, strerror(-err));
+	else if (!len)
+		p_err("signature %s is empty", path);
+	else if (len > IE_SIG_MAX)
+		p_err("signature %s is larger than %u bytes: not a signature", path, IE_SIG_MAX);
+	if (err || !len || len > IE_SIG_MAX) {
+		free(buf);
+		return -1;
+	}
+	lib_msg_clear();
+	err = innerext_object__set_signature(obj, buf, len);
+	free(buf);
+	if (err) {
+		p_lib_err(err, "cannot use signature %s", path);
+		return -1;
+	}
+	return 0;
+}
+
 static bool is_xdp_section(const char *sec)
 {
 	return !strcmp(sec, "xdp") || !strncmp(sec, "xdp/", 4) || !strncmp(sec, "xdp.", 4);
@@ -288,12 +335,13 @@ static int do_load(struct extctl *ctx, int argc, char **argv)
 		{ "max-aborts", required_argument, NULL, 'M' },
 		{ "abort-window-ms", required_argument, NULL, 'W' },
 		{ "irqs-off",   no_argument,       NULL, 'I' },
+		{ "sig",        required_argument, NULL, 'S' },
 		{ "json",       no_argument,       NULL, 'j' },
 		{ "pretty",     no_argument,       NULL, 'p' },
 		{ 0 }
 	};
 	const char *file, *name = NULL, *prog_name = NULL, *kprobe = NULL, *tp = NULL;
-	const char *xdp = NULL;
+	const char *xdp = NULL, *sig_file = NULL;
 	char ifname[IF_NAMESIZE] = "";
 	int ifindex = 0;
 	struct innerext_program *progs[IE_MAX_ENTRIES];
@@ -359,6 +407,7 @@ static int do_load(struct extctl *ctx, int argc, char **argv)
 						 "a whole number of milliseconds > 0");
 			break;
 		case 'I': ropts.prog_flags |= IE_PROG_F_IRQS_OFF; break;
+		case 'S': sig_file = optarg; break;
 		case 'j': ctx->json = true; break;
 		case 'p': ctx->json = ctx->pretty = true; break;
 		case ':':
@@ -385,6 +434,10 @@ static int do_load(struct extctl *ctx, int argc, char **argv)
 	}
 	if (xdp && !*xdp) {
 		p_err("load: --xdp wants an interface name or ifindex");
+		return EXIT_USAGE;
+	}
+	if (sig_file && !*sig_file) {
+		p_err("load: --sig wants a signature file ('extctl sign')");
 		return EXIT_USAGE;
 	}
 	if (tp) {
@@ -422,6 +475,8 @@ static int do_load(struct extctl *ctx, int argc, char **argv)
 		p_lib_err(err, "cannot set the runtime options of '%s'", innerext_object__name(obj));
 		goto out;
 	}
+	if (sig_file && set_signature_file(obj, sig_file))
+		goto out;
 
 	/* Which programs to attach */
 	innerext_object__for_each_program(p, obj)

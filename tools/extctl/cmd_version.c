@@ -33,6 +33,8 @@ static const struct {
 	{ IE_FEAT_MAPS,			"maps" },
 	{ IE_FEAT_XDP,			"xdp" },
 	{ IE_FEAT_RUNTIME,		"runtime" },
+	{ IE_FEAT_SIGNED,		"signed" },
+	{ IE_FEAT_SIG_REQUIRED,		"sig_required" },
 };
 #define NR_FEATURES	(sizeof(features) / sizeof(features[0]))
 

@@ -19,7 +19,8 @@
 #include "main.h"
 
 static const struct extctl_cmd *const commands[] = {
-	&cmd_load, &cmd_list, &cmd_unload, &cmd_trace, &cmd_events, &cmd_map, &cmd_version,
+	&cmd_load, &cmd_list, &cmd_unload, &cmd_trace, &cmd_events, &cmd_map, &cmd_sign,
+	&cmd_keyring, &cmd_version,
 };
 #define NR_COMMANDS	(sizeof(commands) / sizeof(commands[0]))
 

@@ -27,7 +27,7 @@ struct extctl_cmd {
 };
 
 extern const struct extctl_cmd cmd_load, cmd_list, cmd_unload, cmd_trace, cmd_events,
-	cmd_map, cmd_version;
+	cmd_map, cmd_sign, cmd_keyring, cmd_version;
 
 /* "extctl: <message>" on stderr. */
 void p_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -130,7 +130,8 @@ struct ie_image_map {
 #define IE_FEAT_MAPS		(1ULL << 4)
 #define IE_FEAT_XDP		(1ULL << 5)	/* IE_HOOK_XDP, struct ie_xdp_md */
 #define IE_FEAT_RUNTIME		(1ULL << 6)	/* watchdog, stack check, fault containment */
-#define IE_FEAT_SIGNED		(1ULL << 7)	/* ie_prog_load.sig is checked (module parameter) */
+#define IE_FEAT_SIGNED		(1ULL << 7)	/* ie_prog_load.sig is verified when given */
+#define IE_FEAT_SIG_REQUIRED	(1ULL << 8)	/* unsigned images are refused (require_signature=1) */
 
 struct ie_version {
 	__u32 size;		/* in: sizeof(struct ie_version) */
@@ -182,6 +183,18 @@ struct ie_prog_load {
 	__u32 sig_size;		/* bytes at sig (0: unsigned), <= IE_SIG_MAX */
 	__u32 pad3;		/* must be 0 */
 };
+/*
+ * Signatures (IE_FEAT_SIGNED): a DER PKCS#7/CMS SignedData over exactly the
+ * image_size bytes at image, detached, without authenticated attributes, as
+ * for kernel modules (openssl cms -sign -binary -noattr -nocerts -outform DER).
+ * A given signature is always verified: against the kernel's trusted keys
+ * (builtin and secondary keyrings), then the module's keyring ".innerext"
+ * (serial in /sys/module/innerext/parameters/keyring; root adds X.509
+ * certificates with add_key("asymmetric", ...)). Refusals: -EKEYREJECTED
+ * (no signature while one is required, or a signature that does not match),
+ * -ENOKEY (signer unknown), -EBADMSG (not a PKCS#7 message the kernel takes),
+ * -E2BIG (sig_size > IE_SIG_MAX), -EINVAL (sig without sig_size or back).
+ */
 #define IE_PROG_LOAD_SIZE_V1	104	/* the first published size: still accepted */
 #define IE_PROG_LOAD_SIZE_V2	120
 #define IE_SIG_MAX		(64U << 10)

@@ -49,7 +49,8 @@ struct innerext_map;
 
 struct innerext_object_open_opts {
 	size_t sz;
-	const char *object_name;	/* program name; default: file basename without ".o" */
+	const char *object_name;	/* program name; default: file basename without ".o"
+					 * (open_mem: "ext") */
 	const char *dev_path;		/* default: INNEREXT_DEV_PATH */
 };
 
@@ -57,6 +58,12 @@ struct innerext_object_open_opts {
 struct innerext_object *innerext_object__open(const char *path);
 struct innerext_object *innerext_object__open_file(const char *path,
 						   const struct innerext_object_open_opts *opts);
+/*
+ * The same from an ELF object in memory (@buf is copied: the caller may free it on
+ * return). The default name is "ext"; set opts->object_name.
+ */
+struct innerext_object *innerext_object__open_mem(const void *buf, size_t size,
+						  const struct innerext_object_open_opts *opts);
 /*
  * Create the object's maps (IE_IOC_MAP_CREATE, named as in the object; maps given
  * with innerext_map__reuse_fd() are used as they are), then load the image into
@@ -93,8 +100,20 @@ int innerext_object__set_runtime(struct innerext_object *obj,
 				 const struct innerext_runtime_opts *opts);
 /* The verifier-style log of the last load (empty string if none). */
 const char *innerext_object__load_log(const struct innerext_object *obj);
-/* The serialized image (valid after open), for tests and tools. */
+/*
+ * The serialized image (valid after open), for tests and tools. These are the
+ * bytes a signature covers: the same object file gives the same bytes.
+ */
 const void *innerext_object__image(const struct innerext_object *obj, size_t *size);
+/*
+ * A PKCS#7/CMS detached signature (DER) of innerext_object__image()'s bytes, sent
+ * with the load (see IE_FEAT_SIGNED in <linux/innerext.h>; extctl sign makes one).
+ * The bytes are copied; sig NULL and size 0 removes it. -E2BIG beyond IE_SIG_MAX,
+ * -EINVAL for only one of sig/size, -EBUSY once loaded. The module verifies a
+ * signature it is given and refuses the load if it does not verify
+ * (-EKEYREJECTED, -ENOKEY, -EBADMSG, the reason in the load log).
+ */
+int innerext_object__set_signature(struct innerext_object *obj, const void *sig, size_t size);
 
 struct innerext_program *innerext_object__next_program(const struct innerext_object *obj,
 						       const struct innerext_program *prev);
@@ -226,6 +245,8 @@ struct innerext_prog_load_opts {
 	__u32 abort_window_ms;
 	__u32 prog_id;			/* out */
 	__u32 prog_flags;		/* IE_PROG_F_* */
+	const void *sig;		/* PKCS#7 detached signature of the image, or NULL */
+	__u32 sig_size;			/* its bytes (<= IE_SIG_MAX); 0 with sig NULL */
 };
 
 int innerext_prog_load_opts(int dev_fd, const char *name, const void *image, size_t image_size,
