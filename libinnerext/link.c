@@ -114,7 +114,8 @@ static struct innerext_link *attach(const struct innerext_program *prog,
 	attr.syscall_nr = spec->syscall_nr;
 	attr.ifindex = spec->ifindex;
 	strcpy(attr.target, spec->target);
-	if (spec->hook == IE_HOOK_TRACEPOINT)
+	/* the arity (vmlinux BTF, ~60 ms to parse) matters only for a real tracepoint */
+	if (spec->hook == IE_HOOK_TRACEPOINT && !(spec->flags & IE_LINK_F_SYSCALL_NR))
 		attr.nr_args = ie_object_tp_nr_args(obj, spec->tp_name);
 	attr.log_size = IE_LINK_LOG_SIZE;
 	attr.log_buf = ie_ptr_to_u64(log);
