@@ -313,45 +313,7 @@ static void stats_print(const char *phase, const struct fz_stats *s, double t0)
 
 /* ------------------------------------------------------------------ kernel pointers in text */
 
-#define KPTR_MIN	0xffff800000000000ULL	/* the kernel half of x86-64 */
 
-/*
- * The first number in @s that looks like a kernel address, as hex (16 digits,
- * with or without 0x) or decimal (20 digits); NULL if none.
- */
-static const char *text_kptr(const char *s, size_t len)
-{
-	size_t i = 0, j;
-
-	while (i < len) {
-		if (!isxdigit((unsigned char)s[i])) {
-			i++;
-			continue;
-		}
-		for (j = i; j < len && isxdigit((unsigned char)s[j]); j++)
-			;
-		if (j - i >= 16) {
-			char num[24];
-			bool dec = true;
-			size_t k;
-
-			memcpy(num, s + j - 16, 16);	/* the last 16 digits */
-			num[16] = '\0';
-			if (strtoull(num, NULL, 16) >= KPTR_MIN)
-				return s + i;
-			for (k = i; k < j; k++)
-				dec &= isdigit((unsigned char)s[k]) != 0;
-			if (dec && j - i >= 19 && j - i <= 20) {
-				memcpy(num, s + i, j - i);
-				num[j - i] = '\0';
-				if (strtoull(num, NULL, 10) >= KPTR_MIN)
-					return s + i;
-			}
-		}
-		i = j;
-	}
-	return NULL;
-}
 
 /* ------------------------------------------------------------------ objects */
 
@@ -2065,7 +2027,7 @@ TEST_F_TIMEOUT(fz, images, 300)
 
 			if (!memchr(logp, 0, logsz)) {
 				FZ_FAIL(c, "log of %u bytes not NUL-terminated", logsz);
-			} else if ((k = text_kptr((char *)logp, strlen((char *)logp)))) {
+			} else if ((k = st_text_kptr((char *)logp, strlen((char *)logp)))) {
 				FZ_FAIL(c, "%s: a kernel address in the refusal log: %.*s", im->path,
 					(int)strcspn((char *)logp, "\n"), (char *)logp);
 			}

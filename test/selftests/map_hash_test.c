@@ -150,13 +150,6 @@ static void pin_cpu(int cpu)
 	sched_setaffinity(0, sizeof(set), &set);
 }
 
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 /* ------------------------------------------------------------ fixture: one per hash type */
 
@@ -643,8 +636,8 @@ TEST_F_TIMEOUT(htab, dump_under_concurrent_churn, 120)
 					   .stop = &stop };
 		ASSERT_EQ(0, pthread_create(&th[t], NULL, churn_thread, &a[t]));
 	}
-	end = now_s() + 3;
-	while (now_s() < end) {
+	end = st_now_s() + 3;
+	while (st_now_s() < end) {
 		memset(seen, 0, sizeof(seen));
 		cursor = 0;
 		while ((got = dump_batch(&self->m, &cursor, keys, vals, 5, NULL)) > 0) {

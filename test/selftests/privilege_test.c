@@ -45,45 +45,10 @@
 #define HELLO_OBJ	"examples/hello.o"
 #define PTR_OBJ		"test/selftests/fixtures/ptr_print.o"
 #define EXTCTL		"./tools/extctl/extctl"
-#define KPTR_MIN	0xffff800000000000ULL	/* the kernel half of x86-64 */
 #define NOBODY		65534
 
 /* ------------------------------------------------------------------ kernel addresses */
 
-/* The first number in @s[0..len) that looks like a kernel address (16+ hex or 20 decimal digits). */
-static const char *text_kptr(const char *s, size_t len)
-{
-	size_t i = 0, j;
-
-	while (i < len) {
-		if (!isxdigit((unsigned char)s[i])) {
-			i++;
-			continue;
-		}
-		for (j = i; j < len && isxdigit((unsigned char)s[j]); j++)
-			;
-		if (j - i >= 16) {
-			char num[24];
-			bool dec = true;
-			size_t k;
-
-			memcpy(num, s + j - 16, 16);
-			num[16] = '\0';
-			if (strtoull(num, NULL, 16) >= KPTR_MIN)
-				return s + i;
-			for (k = i; k < j; k++)
-				dec &= isdigit((unsigned char)s[k]) != 0;
-			if (dec && j - i >= 19 && j - i <= 20) {
-				memcpy(num, s + i, j - i);
-				num[j - i] = '\0';
-				if (strtoull(num, NULL, 10) >= KPTR_MIN)
-					return s + i;
-			}
-		}
-		i = j;
-	}
-	return NULL;
-}
 
 /* Offset of the first 8 bytes (at any 4-byte boundary) of @p that hold a kernel address, or -1. */
 static int struct_kptr(const void *p, size_t size)
@@ -686,7 +651,7 @@ FIXTURE_TEARDOWN(ptrs)
 
 #define EXPECT_NO_KPTR_TEXT(text, what)							\
 	do {										\
-		const char *__k = text_kptr((text), strlen(text));			\
+		const char *__k = st_text_kptr((text), strlen(text));			\
 		EXPECT_EQ(NULL, __k) TH_LOG("%s: a kernel address: ...%.40s", what, __k); \
 	} while (0)
 

@@ -33,13 +33,6 @@
 #define RT_OBJ		"test/selftests/fixtures/rt_progs.o"
 #define N_ABORTS	1000
 
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 FIXTURE(rt) {
 	int dev;
@@ -266,10 +259,10 @@ static void runaway_syscall(struct __test_metadata *_metadata, FIXTURE_DATA(rt) 
 			 IE_LINK_F_SYSCALL_NR : 0, (__u32)nr, 0);
 	ASSERT_LE(0, link) TH_LOG("%s", self->log);
 	rt_target(self, getpid(), 0);
-	t0 = now_s();
+	t0 = st_now_s();
 	for (i = 0; i < N_ABORTS; i++)
 		syscall(nr);
-	dt = now_s() - t0;
+	dt = st_now_s() - t0;
 	rt_target(self, 0, 0);
 	rt_info(self, &info);
 	close(link);
@@ -309,13 +302,13 @@ TEST_F(rt, runaway_with_interrupts_off_is_stopped)
 			 "irq_vectors:local_timer_entry", 0, 0, 0);
 	ASSERT_LE(0, link) TH_LOG("%s", self->log);
 	rt_target(self, getpid(), 0);
-	t0 = now_s();
+	t0 = st_now_s();
 	/* busy in user space: every timer interrupt on our CPU runs the program */
 	do {
 		for (int i = 0; i < 100000; i++)
 			spin++;
 		rt_info(self, &info);
-		dt = now_s() - t0;
+		dt = st_now_s() - t0;
 	} while (info.aborts[IE_ABORT_TIMEOUT] < N_ABORTS && dt < 120);
 	rt_target(self, 0, 0);
 	close(link);
@@ -331,7 +324,7 @@ TEST_F(rt, interrupts_off_needs_the_flag)
 {
 	struct ie_prog_info info;
 	volatile unsigned long spin = 0;
-	double t0 = now_s();
+	double t0 = st_now_s();
 	int link;
 
 	ASSERT_LE(0, rt_load(self, 1000, 0, IE_BREAKER_OFF, 0)) TH_LOG("%s", self->log);
@@ -343,7 +336,7 @@ TEST_F(rt, interrupts_off_needs_the_flag)
 		for (int i = 0; i < 100000; i++)
 			spin++;
 		rt_info(self, &info);
-	} while (info.irqs_off_skips < 100 && now_s() - t0 < 30);
+	} while (info.irqs_off_skips < 100 && st_now_s() - t0 < 30);
 	rt_target(self, 0, 0);
 	close(link);
 	rt_info(self, &info);
@@ -410,9 +403,9 @@ static void runaway_xdp(struct __test_metadata *_metadata, FIXTURE_DATA(rt) *sel
 	ASSERT_LE(0, rt_load(self, 1000, fail_action, IE_BREAKER_OFF, 0)) TH_LOG("%s", self->log);
 	link = rt_attach(self, "spin_xdp", IE_HOOK_XDP, "rtB", 0, 0, 0);
 	ASSERT_LE(0, link) TH_LOG("%s", self->log);
-	t0 = now_s();
+	t0 = st_now_s();
 	send_test_frames(_metadata, self, N_ABORTS);
-	dt = now_s() - t0;
+	dt = st_now_s() - t0;
 	rt_info(self, &info);
 	close(link);
 	run_ip("link del rtA");

@@ -6,8 +6,10 @@
 #ifndef IE_SELFTEST_UTIL_H
 #define IE_SELFTEST_UTIL_H
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -277,6 +279,159 @@ static inline int st_json_uint(const char *json, const char *key, unsigned long 
 	else
 		return -1;
 	return 0;
+}
+
+
+/* ------------------------------------------------------------------ shell, files, kernel addresses */
+
+/*
+ * Run a command line with bash (not sh: busybox's sh would run its own "ip"
+ * applet, which knows no namespaces), stdout+stderr into out. Returns its exit
+ * status. The child inherits the calling thread's network namespace.
+ */
+static inline int __attribute__((format(printf, 3, 4))) st_sh(char *out, size_t outsz, const char *fmt, ...)
+{
+	char cmd[1024], buf[512];
+	size_t len = 0;
+	int pfd[2], st;
+	va_list ap;
+	ssize_t n;
+	pid_t pid;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	if (out && outsz)
+		out[0] = '\0';
+	if (pipe2(pfd, O_CLOEXEC))
+		return -1;
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		close(pfd[0]);
+		close(pfd[1]);
+		return -1;
+	}
+	if (!pid) {
+		int null = open("/dev/null", O_RDONLY);
+
+		dup2(null, 0);
+		dup2(pfd[1], 1);
+		dup2(pfd[1], 2);
+		execl("/bin/bash", "bash", "-c", cmd, (char *)NULL);
+		_exit(127);
+	}
+	close(pfd[1]);
+	while ((n = read(pfd[0], buf, sizeof(buf))) > 0) {
+		if (out && len + 1 < outsz) {
+			size_t room = outsz - 1 - len, c = (size_t)n < room ? (size_t)n : room;
+
+			memcpy(out + len, buf, c);
+			len += c;
+			out[len] = '\0';
+		}
+	}
+	close(pfd[0]);
+	if (waitpid(pid, &st, 0) != pid)
+		return -1;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* Write @s to the file @path (sysfs, procfs): 0 or -errno. */
+static inline int st_write_str(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, s, strlen(s));
+	close(fd);
+	return n == (ssize_t)strlen(s) ? 0 : -EIO;
+}
+
+/* The number in the file @path, or -1. */
+static inline long long st_read_ll(const char *path)
+{
+	char buf[64] = "";
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	return n > 0 ? atoll(buf) : -1;
+}
+
+#define KPTR_MIN	0xffff800000000000ULL	/* the kernel half of x86-64 */
+
+/* The first number in @s[0..len) that looks like a kernel address (16+ hex or 20 decimal digits). */
+static inline const char *st_text_kptr(const char *s, size_t len)
+{
+	size_t i = 0, j;
+
+	while (i < len) {
+		if (!isxdigit((unsigned char)s[i])) {
+			i++;
+			continue;
+		}
+		for (j = i; j < len && isxdigit((unsigned char)s[j]); j++)
+			;
+		if (j - i >= 16) {
+			char num[24];
+			bool dec = true;
+			size_t k;
+
+			memcpy(num, s + j - 16, 16);	/* the last 16 digits */
+			num[16] = '\0';
+			if (strtoull(num, NULL, 16) >= KPTR_MIN)
+				return s + i;
+			for (k = i; k < j; k++)
+				dec &= isdigit((unsigned char)s[k]) != 0;
+			if (dec && j - i >= 19 && j - i <= 20) {
+				memcpy(num, s + i, j - i);
+				num[j - i] = '\0';
+				if (strtoull(num, NULL, 10) >= KPTR_MIN)
+					return s + i;
+			}
+		}
+		i = j;
+	}
+	return NULL;
+}
+
+/* Frames: big-endian stores and the Internet checksum (RFC 1071). */
+static inline void st_put16(unsigned char *p, unsigned int v)
+{
+	p[0] = v >> 8;
+	p[1] = v;
+}
+
+static inline void st_put32(unsigned char *p, unsigned int v)
+{
+	p[0] = v >> 24;
+	p[1] = v >> 16;
+	p[2] = v >> 8;
+	p[3] = v;
+}
+
+static inline unsigned int st_csum_add(unsigned int sum, const unsigned char *p, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < len; i += 2)
+		sum += (p[i] << 8) | p[i + 1];
+	if (len & 1)
+		sum += p[len - 1] << 8;
+	return sum;
+}
+
+static inline unsigned int st_csum_fold(unsigned int sum)
+{
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return ~sum & 0xffff;
 }
 
 #endif /* IE_SELFTEST_UTIL_H */

@@ -160,83 +160,12 @@ static void pin_cpu(int cpu)
 	sched_setaffinity(0, sizeof(set), &set);
 }
 
-/* Run a command line with bash (iproute2's ip, not busybox's), output into @out. */
-static int run_cmd(char *out, size_t outsz, const char *fmt, ...)
-{
-	char cmd[1024], buf[512];
-	size_t len = 0;
-	int pfd[2], st;
-	va_list ap;
-	ssize_t n;
-	pid_t pid;
 
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	if (out && outsz)
-		out[0] = '\0';
-	if (pipe2(pfd, O_CLOEXEC))
-		return -1;
-	fflush(NULL);
-	pid = fork();
-	if (pid < 0) {
-		close(pfd[0]);
-		close(pfd[1]);
-		return -1;
-	}
-	if (!pid) {
-		int null = open("/dev/null", O_RDONLY);
 
-		dup2(null, 0);
-		dup2(pfd[1], 1);
-		dup2(pfd[1], 2);
-		execl("/bin/bash", "bash", "-c", cmd, (char *)NULL);
-		_exit(127);
-	}
-	close(pfd[1]);
-	while ((n = read(pfd[0], buf, sizeof(buf))) > 0) {
-		if (out && len + 1 < outsz) {
-			size_t room = outsz - 1 - len, c = (size_t)n < room ? (size_t)n : room;
-
-			memcpy(out + len, buf, c);
-			len += c;
-			out[len] = '\0';
-		}
-	}
-	close(pfd[0]);
-	if (waitpid(pid, &st, 0) != pid)
-		return -1;
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
-static int write_str(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, s, strlen(s));
-	close(fd);
-	return n == (ssize_t)strlen(s) ? 0 : -EIO;
-}
-
-static long long read_ll(const char *path)
-{
-	char buf[64] = "";
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	return n > 0 ? atoll(buf) : -1;
-}
 
 static long long module_refcnt(void)
 {
-	return read_ll("/sys/module/innerext/refcnt");
+	return st_read_ll("/sys/module/innerext/refcnt");
 }
 
 static int ns_open(const char *name)
@@ -309,29 +238,8 @@ struct frame {
 	unsigned int len;
 };
 
-static void put16(unsigned char *p, unsigned int v)
-{
-	p[0] = v >> 8;
-	p[1] = v;
-}
 
-static unsigned int csum_add(unsigned int sum, const unsigned char *p, size_t len)
-{
-	size_t i;
 
-	for (i = 0; i + 1 < len; i += 2)
-		sum += (p[i] << 8) | p[i + 1];
-	if (len & 1)
-		sum += p[len - 1] << 8;
-	return sum;
-}
-
-static unsigned int csum_fold(unsigned int sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return ~sum & 0xffff;
-}
 
 /* UDP/IPv4 from A to B, port @port, 16 bytes of payload: the tag, then zeros. */
 static void build_udp_to(struct frame *f, const unsigned char *src_mac,
@@ -344,27 +252,27 @@ static void build_udp_to(struct frame *f, const unsigned char *src_mac,
 	memset(f, 0, sizeof(*f));
 	memcpy(f->b, dst_mac, ETH_ALEN);
 	memcpy(f->b + 6, src_mac, ETH_ALEN);
-	put16(f->b + 12, ETH_P_IP);
+	st_put16(f->b + 12, ETH_P_IP);
 	ip[0] = 0x45;
-	put16(ip + 2, 20 + 8 + 16);
-	put16(ip + 4, tag & 0xffff);
-	put16(ip + 6, 0x4000);
+	st_put16(ip + 2, 20 + 8 + 16);
+	st_put16(ip + 4, tag & 0xffff);
+	st_put16(ip + 6, 0x4000);
 	ip[8] = 64;
 	ip[9] = IPPROTO_UDP;
 	memcpy(ip + 12, ip4_a, 4);
 	memcpy(ip + 16, dst_ip, 4);
-	put16(ip + 10, csum_fold(csum_add(0, ip, 20)));
-	put16(udp, 40000);
-	put16(udp + 2, port);
-	put16(udp + 4, 8 + 16);
+	st_put16(ip + 10, st_csum_fold(st_csum_add(0, ip, 20)));
+	st_put16(udp, 40000);
+	st_put16(udp + 2, port);
+	st_put16(udp + 4, 8 + 16);
 	memcpy(udp + 8, &tag, sizeof(tag));
-	sum = csum_add(0, ip4_a, 4);
-	sum = csum_add(sum, dst_ip, 4);
-	put16(pseudo, IPPROTO_UDP);
-	put16(pseudo + 2, 8 + 16);
-	sum = csum_add(sum, pseudo, 4);
-	sum = csum_fold(csum_add(sum, udp, 8 + 16));
-	put16(udp + 6, sum ? sum : 0xffff);
+	sum = st_csum_add(0, ip4_a, 4);
+	sum = st_csum_add(sum, dst_ip, 4);
+	st_put16(pseudo, IPPROTO_UDP);
+	st_put16(pseudo + 2, 8 + 16);
+	sum = st_csum_add(sum, pseudo, 4);
+	sum = st_csum_fold(st_csum_add(sum, udp, 8 + 16));
+	st_put16(udp + 6, sum ? sum : 0xffff);
 	f->len = ETH_HLEN + 20 + 8 + 16;
 }
 
@@ -1265,7 +1173,7 @@ struct mem {
 static void drop_caches(void)
 {
 	sync();
-	write_str("/proc/sys/vm/drop_caches", "3");
+	st_write_str("/proc/sys/vm/drop_caches", "3");
 }
 
 static struct mem mem_read(void)
@@ -1768,7 +1676,7 @@ FIXTURE(stress) {
 
 static void net_cleanup(void)
 {
-	run_cmd(NULL, 0, "ip netns del " NS_A "; ip netns del " NS_B "; ip link del stl0a; "
+	st_sh(NULL, 0, "ip netns del " NS_A "; ip netns del " NS_B "; ip link del stl0a; "
 		"ip link del stl1a");
 }
 
@@ -1814,7 +1722,7 @@ FIXTURE_SETUP(stress)
 	ASSERT_LE(0, W.ns_orig);
 
 	net_cleanup();
-	err = run_cmd(self->out, sizeof(self->out),
+	err = st_sh(self->out, sizeof(self->out),
 		      "set -e; ip netns add " NS_A "; ip netns add " NS_B "; "
 		      "ip -n " NS_A " link add " DEV_A " type veth peer name " DEV_B " netns " NS_B "; "
 		      "ip -n " NS_B " addr add 10.78.0.2/24 dev " DEV_B "; "
@@ -1844,7 +1752,7 @@ FIXTURE_SETUP(stress)
 
 	/* ns A: the sender, no IPv6 (nothing it sends by itself) */
 	ASSERT_EQ(0, setns(W.ns_a, CLONE_NEWNET));
-	ASSERT_EQ(0, write_str("/proc/sys/net/ipv6/conf/" DEV_A "/disable_ipv6", "1"));
+	ASSERT_EQ(0, st_write_str("/proc/sys/net/ipv6/conf/" DEV_A "/disable_ipv6", "1"));
 	ASSERT_EQ(0, if_query(DEV_A, &W.ifindex_a, W.mac_a));
 	W.tx_a = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0);
 	ASSERT_LE(0, W.tx_a);
@@ -2075,7 +1983,7 @@ TEST_F_TIMEOUT(stress, softirq_time_is_not_charged_to_the_interrupted_program, 1
 
 	if (ncpus < 2)
 		SKIP(return, "needs two CPUs");
-	ASSERT_EQ(0, run_cmd(self->out, sizeof(self->out),
+	ASSERT_EQ(0, st_sh(self->out, sizeof(self->out),
 			     "set -e; ip addr add 10.79.0.2/24 dev stl0b; "
 			     "echo 1 > /sys/class/net/stl0b/queues/rx-0/rps_cpus"))
 		TH_LOG("%s", self->out);

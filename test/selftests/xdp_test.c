@@ -97,91 +97,9 @@ static const unsigned char ip6_b[16] = { 0xfd, 0, 0, 0x77, [15] = 2 };
 
 /* ------------------------------------------------------------------ small helpers */
 
-/*
- * Run a command line with bash (not sh: busybox's sh would run its own "ip"
- * applet, which knows no namespaces), stdout+stderr into out. Returns its exit
- * status. The child inherits the calling thread's network namespace.
- */
-static int run_cmd(char *out, size_t outsz, const char *fmt, ...)
-{
-	char cmd[1024], buf[512];
-	size_t len = 0;
-	int pfd[2], st;
-	va_list ap;
-	ssize_t n;
-	pid_t pid;
 
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	if (out && outsz)
-		out[0] = '\0';
-	if (pipe2(pfd, O_CLOEXEC))
-		return -1;
-	fflush(NULL);
-	pid = fork();
-	if (pid < 0) {
-		close(pfd[0]);
-		close(pfd[1]);
-		return -1;
-	}
-	if (!pid) {
-		int null = open("/dev/null", O_RDONLY);
 
-		dup2(null, 0);
-		dup2(pfd[1], 1);
-		dup2(pfd[1], 2);
-		execl("/bin/bash", "bash", "-c", cmd, (char *)NULL);
-		_exit(127);
-	}
-	close(pfd[1]);
-	while ((n = read(pfd[0], buf, sizeof(buf))) > 0) {
-		if (out && len + 1 < outsz) {
-			size_t room = outsz - 1 - len, c = (size_t)n < room ? (size_t)n : room;
 
-			memcpy(out + len, buf, c);
-			len += c;
-			out[len] = '\0';
-		}
-	}
-	close(pfd[0]);
-	if (waitpid(pid, &st, 0) != pid)
-		return -1;
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
-static int write_str(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, s, strlen(s));
-	close(fd);
-	return n == (ssize_t)strlen(s) ? 0 : -EIO;
-}
-
-static long long read_ll(const char *path)
-{
-	char buf[64] = "";
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	return n > 0 ? atoll(buf) : -1;
-}
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 static void msleep(int ms)
 {
@@ -203,7 +121,7 @@ static int ns_enter(int fd)
 
 static void netns_cleanup(void)
 {
-	run_cmd(NULL, 0, "ip netns del " NS_A "; ip netns del " NS_B "; ip netns del " NS_C);
+	st_sh(NULL, 0, "ip netns del " NS_A "; ip netns del " NS_B "; ip netns del " NS_C);
 }
 
 /* Pin the calling thread to @cpu (modulo the CPUs there are). */
@@ -446,37 +364,9 @@ struct frame {
 	unsigned int len;
 };
 
-static void put16(unsigned char *p, unsigned int v)
-{
-	p[0] = v >> 8;
-	p[1] = v;
-}
 
-static void put32(unsigned char *p, unsigned int v)
-{
-	p[0] = v >> 24;
-	p[1] = v >> 16;
-	p[2] = v >> 8;
-	p[3] = v;
-}
 
-static unsigned int csum_add(unsigned int sum, const unsigned char *p, size_t len)
-{
-	size_t i;
 
-	for (i = 0; i + 1 < len; i += 2)
-		sum += (p[i] << 8) | p[i + 1];
-	if (len & 1)
-		sum += p[len - 1] << 8;
-	return sum;
-}
-
-static unsigned int csum_fold(unsigned int sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return ~sum & 0xffff;
-}
 
 enum kind {
 	K_UDP,		/* complete UDP datagram */
@@ -503,33 +393,33 @@ static void frame_ip(struct frame *f, const unsigned char *mac_a, const unsigned
 
 	memcpy(p, mac_b, ETH_ALEN);
 	memcpy(p + 6, mac_a, ETH_ALEN);
-	put16(p + 12, v6 ? ETH_P_IPV6 : ETH_P_IP);
+	st_put16(p + 12, v6 ? ETH_P_IPV6 : ETH_P_IP);
 	p += ETH_HL;
 	if (!v6) {
 		memset(p, 0, 20);
 		p[0] = 0x45;
-		put16(p + 2, 20 + l4len);
-		put16(p + 4, id & 0xffff);
-		put16(p + 6, 0x4000);	/* DF */
+		st_put16(p + 2, 20 + l4len);
+		st_put16(p + 4, id & 0xffff);
+		st_put16(p + 6, 0x4000);	/* DF */
 		p[8] = 64;
 		p[9] = proto;
 		memcpy(p + 12, ip4_a, 4);
 		memcpy(p + 16, ip4_b, 4);
-		put16(p + 10, csum_fold(csum_add(0, p, 20)));
+		st_put16(p + 10, st_csum_fold(st_csum_add(0, p, 20)));
 		t = p + 20;
-		sum = csum_add(0, ip4_a, 4);
-		sum = csum_add(sum, ip4_b, 4);
+		sum = st_csum_add(0, ip4_a, 4);
+		sum = st_csum_add(sum, ip4_b, 4);
 	} else {
 		memset(p, 0, 40);
 		p[0] = 0x60;
-		put16(p + 4, l4len);
+		st_put16(p + 4, l4len);
 		p[6] = proto;
 		p[7] = 64;
 		memcpy(p + 8, ip6_a, 16);
 		memcpy(p + 24, ip6_b, 16);
 		t = p + 40;
-		sum = csum_add(0, ip6_a, 16);
-		sum = csum_add(sum, ip6_b, 16);
+		sum = st_csum_add(0, ip6_a, 16);
+		sum = st_csum_add(sum, ip6_b, 16);
 	}
 	memcpy(t, l4, l4len);
 	f->len = t + l4len - f->b;
@@ -541,21 +431,21 @@ static void frame_ip(struct frame *f, const unsigned char *mac_a, const unsigned
 		off = 16;
 		break;
 	default:		/* ICMPv4: no pseudo header */
-		put16(t + 2, 0);
-		put16(t + 2, csum_fold(csum_add(0, t, l4len)));
+		st_put16(t + 2, 0);
+		st_put16(t + 2, st_csum_fold(st_csum_add(0, t, l4len)));
 		return;
 	}
-	put16(pseudo, 0);
-	put16(pseudo + 2, proto);
-	sum = csum_add(sum, pseudo, 4);
-	put16(pseudo, l4len >> 16);
-	put16(pseudo + 2, l4len & 0xffff);
-	sum = csum_add(sum, pseudo, 4);
-	put16(t + off, 0);
-	sum = csum_fold(csum_add(sum, t, l4len));
+	st_put16(pseudo, 0);
+	st_put16(pseudo + 2, proto);
+	sum = st_csum_add(sum, pseudo, 4);
+	st_put16(pseudo, l4len >> 16);
+	st_put16(pseudo + 2, l4len & 0xffff);
+	sum = st_csum_add(sum, pseudo, 4);
+	st_put16(t + off, 0);
+	sum = st_csum_fold(st_csum_add(sum, t, l4len));
 	if (proto == IPPROTO_UDP && !sum)
 		sum = 0xffff;
-	put16(t + off, sum);
+	st_put16(t + off, sum);
 }
 
 /* Frame @kind to @port (v6: IPv6), carrying @tag after the marker (UDP, ICMP). */
@@ -571,64 +461,64 @@ static void build(struct frame *f, const unsigned char *mac_a, const unsigned ch
 	case K_UDP:
 	case K_TRUNC_IP:
 	case K_FRAG:
-		put16(l4, 40000 + (tag & 0xff));
-		put16(l4 + 2, port);
-		put16(l4 + 4, 8 + 16);
+		st_put16(l4, 40000 + (tag & 0xff));
+		st_put16(l4 + 2, port);
+		st_put16(l4 + 4, 8 + 16);
 		memcpy(l4 + 8, MARKER, MARKER_LEN);
-		put32(l4 + 16, tag);
+		st_put32(l4 + 16, tag);
 		frame_ip(f, mac_a, mac_b, v6, IPPROTO_UDP, l4, 24, tag);
 		if (kind == K_TRUNC_IP) {
 			f->len = ETH_HL + 12;
 		} else if (kind == K_FRAG) {
-			put16(ip + 6, 1480 / 8);	/* offset 1480, no more fragments */
-			put16(ip + 10, 0);
-			put16(ip + 10, csum_fold(csum_add(0, ip, 20)));
+			st_put16(ip + 6, 1480 / 8);	/* offset 1480, no more fragments */
+			st_put16(ip + 10, 0);
+			st_put16(ip + 10, st_csum_fold(st_csum_add(0, ip, 20)));
 		}
 		break;
 	case K_TRUNC_UDP:
-		put16(l4, 40000);
-		put16(l4 + 2, port);
+		st_put16(l4, 40000);
+		st_put16(l4 + 2, port);
 		frame_ip(f, mac_a, mac_b, v6, IPPROTO_UDP, l4, 8, tag);
 		/* the IP header claims (and the frame has) only 4 bytes of it */
 		if (v6) {
-			put16(ip + 4, 4);
+			st_put16(ip + 4, 4);
 		} else {
-			put16(ip + 2, 24);
-			put16(ip + 10, 0);
-			put16(ip + 10, csum_fold(csum_add(0, ip, 20)));
+			st_put16(ip + 2, 24);
+			st_put16(ip + 10, 0);
+			st_put16(ip + 10, st_csum_fold(st_csum_add(0, ip, 20)));
 		}
 		f->len -= 4;
 		break;
 	case K_TCP:
 	case K_TRUNC_TCP:
-		put16(l4, 40000 + (tag & 0xff));
-		put16(l4 + 2, port);
-		put32(l4 + 4, 0x1000 + tag);	/* seq */
+		st_put16(l4, 40000 + (tag & 0xff));
+		st_put16(l4 + 2, port);
+		st_put32(l4 + 4, 0x1000 + tag);	/* seq */
 		l4[12] = 5 << 4;		/* doff 5 */
 		l4[13] = 0x02;			/* SYN */
-		put16(l4 + 14, 0x4000);		/* window */
+		st_put16(l4 + 14, 0x4000);		/* window */
 		frame_ip(f, mac_a, mac_b, v6, IPPROTO_TCP, l4, 20, tag);
 		if (kind == K_TRUNC_TCP) {
-			put16(ip + 2, 32);
-			put16(ip + 10, 0);
-			put16(ip + 10, csum_fold(csum_add(0, ip, 20)));
+			st_put16(ip + 2, 32);
+			st_put16(ip + 10, 0);
+			st_put16(ip + 10, st_csum_fold(st_csum_add(0, ip, 20)));
 			f->len -= 8;
 		}
 		break;
 	case K_ICMP:
 		l4[0] = 8;			/* echo request */
-		put16(l4 + 4, 0x1e);		/* id */
-		put16(l4 + 6, tag & 0xffff);	/* sequence */
+		st_put16(l4 + 4, 0x1e);		/* id */
+		st_put16(l4 + 6, tag & 0xffff);	/* sequence */
 		memcpy(l4 + 8, MARKER, MARKER_LEN);
-		put32(l4 + 16, tag);
+		st_put32(l4 + 16, tag);
 		frame_ip(f, mac_a, mac_b, 0, IPPROTO_ICMP, l4, 24, tag);
 		break;
 	case K_NONIP:
 		memcpy(f->b, mac_b, ETH_ALEN);
 		memcpy(f->b + 6, mac_a, ETH_ALEN);
-		put16(f->b + 12, 0x88b5);
+		st_put16(f->b + 12, 0x88b5);
 		memcpy(f->b + ETH_HL, MARKER, MARKER_LEN);
-		put32(f->b + ETH_HL + MARKER_LEN, tag);
+		st_put32(f->b + ETH_HL + MARKER_LEN, tag);
 		f->len = ETH_HL + 46;
 		break;
 	}
@@ -643,11 +533,11 @@ static void build_big_udp(struct frame *f, const unsigned char *mac_a, const uns
 
 	memset(l4, 0, sizeof(l4));
 	memset(f, 0, sizeof(*f));
-	put16(l4, 40000);
-	put16(l4 + 2, port);
-	put16(l4 + 4, l4len);
+	st_put16(l4, 40000);
+	st_put16(l4 + 2, port);
+	st_put16(l4 + 4, l4len);
 	memcpy(l4 + 8, MARKER, MARKER_LEN);
-	put32(l4 + 16, tag);
+	st_put32(l4 + 16, tag);
 	frame_ip(f, mac_a, mac_b, 0, IPPROTO_UDP, l4, l4len, tag);
 }
 
@@ -796,12 +686,12 @@ static int send_kind(FIXTURE_DATA(xdp) *self, enum kind kind, int v6, int port, 
 /* Read datagrams from @fd until one carries @tag; 0, or -ETIMEDOUT after @ms. */
 static int wait_tag(int fd, unsigned int tag, int ms)
 {
-	double end = now_s() + ms / 1000.0;
+	double end = st_now_s() + ms / 1000.0;
 	unsigned char buf[256];
 
 	for (;;) {
 		struct pollfd p = { .fd = fd, .events = POLLIN };
-		int left = (int)((end - now_s()) * 1000);
+		int left = (int)((end - st_now_s()) * 1000);
 		ssize_t n;
 
 		if (left < 0)
@@ -907,13 +797,13 @@ static int pkt_listen(int ifindex)
 static int pkt_count_tags(int fd, unsigned int first, unsigned int n, int ms, struct frame *copy,
 			  int *per_tag)
 {
-	double end = now_s() + ms / 1000.0;
+	double end = st_now_s() + ms / 1000.0;
 	unsigned char buf[2048];
 	int seen = 0, extra_wait = 0;
 
 	for (;;) {
 		struct pollfd p = { .fd = fd, .events = POLLIN };
-		int left = (int)((end - now_s()) * 1000);
+		int left = (int)((end - st_now_s()) * 1000);
 		struct sockaddr_ll sll;
 		socklen_t sl = sizeof(sll);
 		ssize_t len;
@@ -941,7 +831,7 @@ static int pkt_count_tags(int fd, unsigned int first, unsigned int n, int ms, st
 		}
 		if (seen >= (int)n && !extra_wait) {
 			extra_wait = 1;
-			end = now_s() + 0.2;
+			end = st_now_s() + 0.2;
 		}
 	}
 }
@@ -976,10 +866,10 @@ static int count_links(int dev, __u32 hook, __u32 id, bool *found)
 /* Wait up to @ms for no XDP link to exist (a namespace deleted earlier is still going away). */
 static int wait_no_xdp_links(int dev, int ms)
 {
-	double end = now_s() + ms / 1000.0;
+	double end = st_now_s() + ms / 1000.0;
 
 	while (count_links(dev, IE_HOOK_XDP, 0, NULL) > 0) {
-		if (now_s() > end)
+		if (st_now_s() > end)
 			return -ETIMEDOUT;
 		msleep(20);
 	}
@@ -1123,7 +1013,7 @@ static bool have_ebpf(void)
 }
 
 /* The eBPF twin's tool, run in the calling thread's namespace (ns B), its output in self->out. */
-#define EBPF(fmt, ...) run_cmd(self->out, sizeof(self->out), EBPF_TOOL " " fmt, ##__VA_ARGS__)
+#define EBPF(fmt, ...) st_sh(self->out, sizeof(self->out), EBPF_TOOL " " fmt, ##__VA_ARGS__)
 
 FIXTURE_SETUP(xdp)
 {
@@ -1160,7 +1050,7 @@ FIXTURE_SETUP(xdp)
 	unlink(EBPF_PIN_PROG);
 	wait_no_xdp_links(self->dev, 10000);
 
-	err = run_cmd(self->out, sizeof(self->out),
+	err = st_sh(self->out, sizeof(self->out),
 		      "set -e; ip netns add " NS_A "; ip netns add " NS_B "; "
 		      "ip -n " NS_A " link add vethA type veth peer name vethB netns " NS_B);
 	ASSERT_EQ(0, err) TH_LOG("netns setup: %s", self->out);
@@ -1171,8 +1061,8 @@ FIXTURE_SETUP(xdp)
 
 	/* ns A: no IPv6 (no router/neighbour solicitations, MLD reports towards B) */
 	ASSERT_EQ(0, ns_enter(self->ns_a));
-	ASSERT_EQ(0, write_str("/proc/sys/net/ipv6/conf/vethA/disable_ipv6", "1"));
-	err = run_cmd(self->out, sizeof(self->out),
+	ASSERT_EQ(0, st_write_str("/proc/sys/net/ipv6/conf/vethA/disable_ipv6", "1"));
+	err = st_sh(self->out, sizeof(self->out),
 		      "set -e; ip -n " NS_B " addr add 10.77.0.2/24 dev vethB; "
 		      "ip -n " NS_B " addr add fd00:77::2/64 dev vethB nodad; "
 		      "ip -n " NS_B " link set lo up; ip -n " NS_B " link set vethB up; "
@@ -1515,14 +1405,14 @@ TEST_F(xdp, blocker_native_rule_tool)
 	ASSERT_NE(NULL, self->link);
 
 	EXPECT_EQ(1, probe_port(self, 0, PORT_UDP_OK));
-	ASSERT_EQ(0, run_cmd(self->out, sizeof(self->out), BLOCKER_USER " add_rule %d udp",
+	ASSERT_EQ(0, st_sh(self->out, sizeof(self->out), BLOCKER_USER " add_rule %d udp",
 			     PORT_UDP_OK)) TH_LOG("%s", self->out);
 	EXPECT_EQ(0, probe_port(self, 0, PORT_UDP_OK));
 	EXPECT_EQ(0, probe_port(self, 1, PORT_UDP_OK));
-	ASSERT_EQ(0, run_cmd(self->out, sizeof(self->out), BLOCKER_USER " list"))
+	ASSERT_EQ(0, st_sh(self->out, sizeof(self->out), BLOCKER_USER " list"))
 		TH_LOG("%s", self->out);
 	EXPECT_NE(NULL, strstr(self->out, "7003")) TH_LOG("list: %s", self->out);
-	ASSERT_EQ(0, run_cmd(self->out, sizeof(self->out), BLOCKER_USER " del_rule %d udp",
+	ASSERT_EQ(0, st_sh(self->out, sizeof(self->out), BLOCKER_USER " del_rule %d udp",
 			     PORT_UDP_OK)) TH_LOG("%s", self->out);
 	EXPECT_EQ(1, probe_port(self, 0, PORT_UDP_OK));
 	EXPECT_EQ(1, probe_port(self, 1, PORT_UDP_OK));
@@ -1672,19 +1562,19 @@ static int add_ns_c(struct __test_metadata *_metadata, FIXTURE_DATA(xdp) *self, 
 	struct ifq q;
 	int err;
 
-	err = run_cmd(self->out, sizeof(self->out),
+	err = st_sh(self->out, sizeof(self->out),
 		      "set -e; ip netns add " NS_C "; "
 		      "ip -n " NS_B " link add vethB2 type veth peer name vethC netns " NS_C);
 	ASSERT_EQ(0, err) TH_LOG("%s", self->out);
 	self->ns_c = ns_open(NS_C);
 	ASSERT_LE(0, self->ns_c);
-	ASSERT_EQ(0, write_str("/proc/sys/net/ipv6/conf/vethB2/disable_ipv6", "1"));
+	ASSERT_EQ(0, st_write_str("/proc/sys/net/ipv6/conf/vethB2/disable_ipv6", "1"));
 	ASSERT_EQ(0, ns_enter(self->ns_c));
-	ASSERT_EQ(0, write_str("/proc/sys/net/ipv6/conf/vethC/disable_ipv6", "1"));
+	ASSERT_EQ(0, st_write_str("/proc/sys/net/ipv6/conf/vethC/disable_ipv6", "1"));
 	ASSERT_EQ(0, link_query("vethC", &q));
 	*ifindex_c = q.ifindex;
 	ASSERT_EQ(0, ns_enter(self->ns_b));
-	err = run_cmd(self->out, sizeof(self->out), "set -e; ip -n " NS_C " link set vethC up; "
+	err = st_sh(self->out, sizeof(self->out), "set -e; ip -n " NS_C " link set vethC up; "
 		      "ip -n " NS_B " link set vethB2 up");
 	ASSERT_EQ(0, err) TH_LOG("%s", self->out);
 	ASSERT_EQ(0, link_query("vethB2", &q));
@@ -1708,11 +1598,11 @@ TEST_F(xdp, verdict_redirect_to_third_namespace)
 	verdict_attach(_metadata, self, IE_XDP_REDIRECT);
 	ASSERT_EQ(0, cfg_set(self->obj, XV_IFINDEX, ifindex_b2));
 	/* vethB2's carrier and qdisc come up asynchronously: wait until one gets through */
-	end = now_s() + 10;
+	end = st_now_s() + 10;
 	do {
 		EXPECT_EQ(0, send_udp_batch(_metadata, self, 1, 900));
 		n = pkt_count(rxc, 900, 1, 200, NULL);
-	} while (n < 1 && now_s() < end);
+	} while (n < 1 && st_now_s() < end);
 	ASSERT_EQ(1, n);
 	ASSERT_EQ(0, prog_info(self, self->obj, &info));
 	__u64 warm = info.xdp_actions[IE_XDP_REDIRECT], warm_err = info.xdp_tx_errors;
@@ -1743,7 +1633,7 @@ TEST_F(xdp, verdict_redirect_failures_counted)
 	EXPECT_EQ(0, send_udp_batch(_metadata, self, 4, 100));
 	ASSERT_EQ(0, cfg_set(self->obj, XV_IFINDEX, 0));
 	EXPECT_EQ(0, send_udp_batch(_metadata, self, 3, 200));
-	ASSERT_EQ(0, run_cmd(self->out, sizeof(self->out), "ip -n " NS_B " link set vethB2 down"));
+	ASSERT_EQ(0, st_sh(self->out, sizeof(self->out), "ip -n " NS_B " link set vethB2 down"));
 	ASSERT_EQ(0, cfg_set(self->obj, XV_IFINDEX, ifindex_b2));
 	EXPECT_EQ(0, send_udp_batch(_metadata, self, 5, 300));
 	ASSERT_EQ(0, prog_info(self, self->obj, &info));
@@ -1806,7 +1696,7 @@ TEST_F(xdp, verdict_redirect_larger_than_target_mtu)
 	__u64 redir0, err0;
 
 	ifindex_b2 = add_ns_c(_metadata, self, &ifindex_c);
-	ASSERT_EQ(0, run_cmd(self->out, sizeof(self->out), "ip -n " NS_B " link set vethB2 mtu 1400"))
+	ASSERT_EQ(0, st_sh(self->out, sizeof(self->out), "ip -n " NS_B " link set vethB2 mtu 1400"))
 		TH_LOG("%s", self->out);
 	ASSERT_EQ(0, ns_enter(self->ns_c));
 	rxc = pkt_listen(ifindex_c);
@@ -1814,11 +1704,11 @@ TEST_F(xdp, verdict_redirect_larger_than_target_mtu)
 	ASSERT_LE(0, rxc);
 	verdict_attach(_metadata, self, IE_XDP_REDIRECT);
 	ASSERT_EQ(0, cfg_set(self->obj, XV_IFINDEX, ifindex_b2));
-	end = now_s() + 10;
+	end = st_now_s() + 10;
 	do {
 		EXPECT_EQ(0, send_udp_batch(_metadata, self, 1, 900));
 		n = pkt_count(rxc, 900, 1, 200, NULL);
-	} while (n < 1 && now_s() < end);
+	} while (n < 1 && st_now_s() < end);
 	ASSERT_EQ(1, n);
 	ASSERT_EQ(0, prog_info(self, self->obj, &info));
 	redir0 = info.xdp_actions[IE_XDP_REDIRECT];
@@ -1880,7 +1770,7 @@ TEST_F(xdp, attach_bridge_port_ebusy)
 {
 	int fd;
 
-	ASSERT_EQ(0, run_cmd(self->out, sizeof(self->out),
+	ASSERT_EQ(0, st_sh(self->out, sizeof(self->out),
 			     "set -e; ip -n " NS_B " link add br0 type bridge; "
 			     "ip -n " NS_B " link set vethB master br0")) TH_LOG("%s", self->out);
 	self->obj = load_verdict("xdp_verdict");
@@ -1889,11 +1779,11 @@ TEST_F(xdp, attach_bridge_port_ebusy)
 	ASSERT_EQ(-EBUSY, fd);
 	EXPECT_NE(NULL, strstr(self->log, "bridge port")) TH_LOG("log: %s", self->log);
 	/* released by the bridge, the device can be taken */
-	ASSERT_EQ(0, run_cmd(self->out, sizeof(self->out), "ip -n " NS_B " link set vethB nomaster"));
+	ASSERT_EQ(0, st_sh(self->out, sizeof(self->out), "ip -n " NS_B " link set vethB nomaster"));
 	fd = link_raw(self, self->obj, IE_HOOK_XDP, "vethB", 0, 0, NULL);
 	ASSERT_LE(0, fd) TH_LOG("%s", self->log);
 	/* and now the bridge cannot take it */
-	EXPECT_NE(0, run_cmd(self->out, sizeof(self->out), "ip -n " NS_B " link set vethB master br0"));
+	EXPECT_NE(0, st_sh(self->out, sizeof(self->out), "ip -n " NS_B " link set vethB master br0"));
 	close(fd);
 }
 
@@ -1991,7 +1881,7 @@ TEST_F(xdp, attach_loopback_eopnotsupp)
 
 static long long module_refcnt(void)
 {
-	return read_ll("/sys/module/innerext/refcnt");
+	return st_read_ll("/sys/module/innerext/refcnt");
 }
 
 static struct ie_version version(FIXTURE_DATA(xdp) *self)
@@ -2006,14 +1896,14 @@ static struct ie_version version(FIXTURE_DATA(xdp) *self)
 /* Wait up to @ms for link @id to be gone; true if it is. */
 static bool wait_link_gone(int dev, __u32 id, int ms)
 {
-	double end = now_s() + ms / 1000.0;
+	double end = st_now_s() + ms / 1000.0;
 	bool found;
 
 	for (;;) {
 		count_links(dev, 0, id, &found);
 		if (!found)
 			return true;
-		if (now_s() > end)
+		if (st_now_s() > end)
 			return false;
 		msleep(20);
 	}
@@ -2033,7 +1923,7 @@ TEST_F(xdp, veth_deleted_while_attached_link_fd)
 	id = innerext_link__id(self->link);
 	EXPECT_EQ(4, send_udp_batch(_metadata, self, 4, 10));
 
-	ASSERT_EQ(0, run_cmd(self->out, sizeof(self->out), "ip -n " NS_B " link del vethB"))
+	ASSERT_EQ(0, st_sh(self->out, sizeof(self->out), "ip -n " NS_B " link del vethB"))
 		TH_LOG("%s", self->out);
 	ASSERT_EQ(0, innerext_link_get_info_by_id(self->dev, id, &li));
 	EXPECT_EQ(0, li.attached);
@@ -2078,7 +1968,7 @@ TEST_F(xdp, veth_deleted_while_attached_persistent)
 	EXPECT_EQ(1, info.nr_links);
 	EXPECT_EQ(v0.nr_links + 1, version(self).nr_links);
 
-	ASSERT_EQ(0, run_cmd(self->out, sizeof(self->out), "ip -n " NS_B " link del vethB"))
+	ASSERT_EQ(0, st_sh(self->out, sizeof(self->out), "ip -n " NS_B " link del vethB"))
 		TH_LOG("%s", self->out);
 	EXPECT_TRUE(wait_link_gone(self->dev, id, 10000));
 	ASSERT_EQ(0, prog_info(self, self->obj, &info));
@@ -2137,7 +2027,7 @@ TEST_F_TIMEOUT(xdp, netns_deleted_while_attached, 90)
 	ASSERT_EQ(0, ns_enter(self->ns_orig));
 	close(self->ns_b);
 	self->ns_b = -1;
-	ASSERT_EQ(0, run_cmd(self->out, sizeof(self->out), "ip netns del " NS_B))
+	ASSERT_EQ(0, st_sh(self->out, sizeof(self->out), "ip netns del " NS_B))
 		TH_LOG("%s", self->out);
 
 	EXPECT_TRUE(wait_link_gone(self->dev, id, 30000));
@@ -2166,7 +2056,7 @@ TEST_F(xdp, veth_moved_to_other_namespace_detaches)
 	verdict_attach(_metadata, self, IE_XDP_DROP);
 	id = innerext_link__id(self->link);
 	EXPECT_EQ(0, send_udp_batch(_metadata, self, 2, 10));
-	ASSERT_EQ(0, run_cmd(self->out, sizeof(self->out), "ip -n " NS_B " link set vethB netns " NS_A))
+	ASSERT_EQ(0, st_sh(self->out, sizeof(self->out), "ip -n " NS_B " link set vethB netns " NS_A))
 		TH_LOG("%s", self->out);
 	ASSERT_EQ(0, innerext_link_get_info_by_id(self->dev, id, &li));
 	EXPECT_EQ(0, li.attached);
@@ -2249,7 +2139,7 @@ TEST_F_TIMEOUT(xdp, stress_100k_frames_concurrent_rule_updates, 900)
 	ASSERT_EQ(0, rx_read(&before));
 	churn.obj = self->obj;
 	ASSERT_EQ(0, pthread_create(&th, NULL, churn_fn, &churn));
-	t0 = now_s();
+	t0 = st_now_s();
 	for (i = 0; i < STRESS_FRAMES; i++) {
 		const struct frame *f;
 
@@ -2273,7 +2163,7 @@ TEST_F_TIMEOUT(xdp, stress_100k_frames_concurrent_rule_updates, 900)
 	pthread_join(th, NULL);
 	ASSERT_EQ(STRESS_FRAMES, i) TH_LOG("sending stopped at frame %d: %s", i, strerror(errno));
 	ASSERT_EQ(0, sync_b(self));
-	t1 = now_s();
+	t1 = st_now_s();
 	ASSERT_EQ(0, rx_read(&after));
 	sd1 = softnet_dropped();
 	rx_sub(&d, &after, &before);
@@ -2438,7 +2328,7 @@ TEST_F(xdp, rmmod_with_xdp_attached)
 		EXPECT_EQ(NULL, kmsg_bad(log)) TH_LOG("%s", log);
 		/* frames reach the stack, the rx-handler is free */
 		EXPECT_EQ(4, send_udp_batch(_metadata, self, 4, 20));
-		EXPECT_EQ(0, run_cmd(self->out, sizeof(self->out),
+		EXPECT_EQ(0, st_sh(self->out, sizeof(self->out),
 				     "set -e; ip -n " NS_B " link add br0 type bridge; "
 				     "ip -n " NS_B " link set vethB master br0; "
 				     "ip -n " NS_B " link set vethB nomaster")) TH_LOG("%s", self->out);
