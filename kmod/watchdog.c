@@ -32,8 +32,13 @@
  * covered: a single-CPU machine, and a runaway holding a lock that every other
  * CPU waits for with interrupts off (a scheduler tracepoint under the
  * runqueue lock): then no CPU is left to send the NMI.
+ *
+ * CPU hotplug: a CPU going offline stops its timer (else the kernel would
+ * migrate it to another CPU); a CPU coming online while links exist starts
+ * its own before it runs any task.
  */
 #include <linux/cpu.h>
+#include <linux/cpuhotplug.h>
 #include <linux/cpumask.h>
 #include <linux/hrtimer.h>
 #include <linux/kernel.h>
@@ -73,6 +78,8 @@ struct ie_wd_cpu {
 static DEFINE_PER_CPU(struct ie_wd_cpu, ie_wd);
 static DEFINE_MUTEX(ie_wd_mutex);
 static unsigned int ie_wd_users;
+static bool ie_wd_active;		/* timers run: written under cpus_read_lock() */
+static enum cpuhp_state ie_wd_hp_state;
 static u64 ie_wd_period_ns;
 static bool ie_wd_nmi_registered;
 
@@ -198,12 +205,42 @@ static int notrace ie_wd_nmi(unsigned int type, struct pt_regs *regs)
 }
 NOKPROBE_SYMBOL(ie_wd_nmi);
 
-static void ie_wd_start_on_cpu(void *unused)
+/* On @cpu itself (the timer is pinned to the CPU that starts it). */
+static void ie_wd_start_on(int cpu)
 {
-	struct ie_wd_cpu *wd = this_cpu_ptr(&ie_wd);
+	struct ie_wd_cpu *wd = per_cpu_ptr(&ie_wd, cpu);
 
 	hrtimer_start(&wd->timer, ns_to_ktime(ie_wd_period_ns), HRTIMER_MODE_REL_PINNED_HARD);
 	wd->running = true;
+}
+
+static void ie_wd_start_on_cpu(void *unused)
+{
+	ie_wd_start_on(smp_processor_id());
+}
+
+static void ie_wd_stop_on(int cpu)
+{
+	struct ie_wd_cpu *wd = per_cpu_ptr(&ie_wd, cpu);
+
+	if (wd->running) {
+		hrtimer_cancel(&wd->timer);
+		wd->running = false;
+	}
+}
+
+/* Hotplug (CPUHP_AP_ONLINE_DYN): these run on @cpu, with hotplug locked. */
+static int ie_wd_cpu_online(unsigned int cpu)
+{
+	if (READ_ONCE(ie_wd_active))
+		ie_wd_start_on(cpu);
+	return 0;
+}
+
+static int ie_wd_cpu_offline(unsigned int cpu)
+{
+	ie_wd_stop_on(cpu);
+	return 0;
 }
 
 /* A link was attached: make sure every online CPU ticks. */
@@ -214,6 +251,7 @@ void ie_watchdog_get(void)
 	mutex_lock(&ie_wd_mutex);
 	if (ie_wd_users++ == 0 && watchdog) {
 		cpus_read_lock();
+		WRITE_ONCE(ie_wd_active, true);
 		for_each_online_cpu(cpu)
 			smp_call_function_single(cpu, ie_wd_start_on_cpu, NULL, 1);
 		cpus_read_unlock();
@@ -225,14 +263,11 @@ static void ie_wd_stop_all(void)
 {
 	int cpu;
 
-	for_each_possible_cpu(cpu) {
-		struct ie_wd_cpu *wd = per_cpu_ptr(&ie_wd, cpu);
-
-		if (wd->running) {
-			hrtimer_cancel(&wd->timer);
-			wd->running = false;
-		}
-	}
+	cpus_read_lock();
+	WRITE_ONCE(ie_wd_active, false);
+	for_each_possible_cpu(cpu)
+		ie_wd_stop_on(cpu);
+	cpus_read_unlock();
 }
 
 void ie_watchdog_put(void)
@@ -260,6 +295,13 @@ int ie_watchdog_init(void)
 		hrtimer_init(&wd->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_PINNED_HARD);
 		wd->timer.function = ie_wd_tick;
 	}
+	err = cpuhp_setup_state_nocalls(CPUHP_AP_ONLINE_DYN, "innerext/watchdog:online",
+					ie_wd_cpu_online, ie_wd_cpu_offline);
+	if (err < 0) {
+		pr_err(IE_PR_PREFIX "cannot follow CPU hotplug (error %d)\n", err);
+		return err;
+	}
+	ie_wd_hp_state = err;
 	err = register_nmi_handler(NMI_LOCAL, ie_wd_nmi, 0, "innerext");
 	if (err)
 		pr_warn(IE_PR_PREFIX "no NMI handler (error %d): runaways with IRQs off are stopped only at helper calls\n",
@@ -274,6 +316,7 @@ void ie_watchdog_exit(void)
 	mutex_lock(&ie_wd_mutex);
 	ie_wd_stop_all();
 	mutex_unlock(&ie_wd_mutex);
+	cpuhp_remove_state_nocalls(ie_wd_hp_state);
 	if (ie_wd_nmi_registered)
 		unregister_nmi_handler(NMI_LOCAL, "innerext");
 }
