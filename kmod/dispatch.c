@@ -33,6 +33,12 @@ int notrace ie_dispatch(struct ie_link *link, void *ctx, u64 *retp)
 	unsigned int reason;
 	u64 ret;
 
+	/*
+	 * The breaker tripped: the workqueue is about to take the links down.
+	 * Until it does, the program is not run again.
+	 */
+	if (unlikely(test_bit(0, &prog->breaker_tripped)))
+		return -ESTALE;
 	preempt_disable_notrace();
 	rec = ie_run_rec_here();
 	stats = this_cpu_ptr(prog->stats);

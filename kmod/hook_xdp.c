@@ -101,6 +101,9 @@ static rx_handler_result_t ie_xdp_rx(struct sk_buff **pskb)
 			return RX_HANDLER_PASS;
 		}
 		break;
+	case -ESTALE:
+		/* the breaker is detaching it: as if it were gone already */
+		return RX_HANDLER_PASS;
 	default:
 		/*
 		 * Another extension runs in this context on this CPU (counted as a

@@ -166,7 +166,8 @@ void ie_links_exit(void);
  * -EBUSY when it was skipped (an extension already runs in this context);
  * -EINTR when the runtime stopped it (*ret is then 0); -EPERM when it was
  * not run because interrupts are off and it was not loaded with
- * IE_PROG_F_IRQS_OFF.
+ * IE_PROG_F_IRQS_OFF; -ESTALE when its circuit breaker tripped (its links
+ * are being detached).
  */
 int ie_dispatch(struct ie_link *link, void *ctx, u64 *ret);
 struct ie_prog *ie_current_prog(void);
