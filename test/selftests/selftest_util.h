@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <time.h>
 #include <unistd.h>
 #include <sys/ioctl.h>
@@ -335,6 +336,16 @@ static inline int __attribute__((format(printf, 3, 4))) st_sh(char *out, size_t 
 	if (waitpid(pid, &st, 0) != pid)
 		return -1;
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* Run the calling thread on @cpu only: 0 or -errno. */
+static inline int st_pin_cpu(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	return sched_setaffinity(0, sizeof(set), &set) ? -errno : 0;
 }
 
 /* Write @s to the file @path (sysfs, procfs): 0 or -errno. */
