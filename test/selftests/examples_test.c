@@ -226,7 +226,7 @@ TEST_F_TIMEOUT(ex, runaway_is_stopped_then_detached_by_the_breaker, 90)
 	kmsg = st_kmsg_open();
 	ASSERT_LE(0, kmsg);
 	LOAD(prog_id, link_id, EX("runaway") " --prog runaway --budget-ms 5 --max-aborts 20"
-	     " --abort-window-ms 10000");
+	     " --abort-window-ms 60000");
 	snprintf(want, sizeof(want), "loaded 'runaway' as prog id %u; link id %u: "
 		 "kprobe __x64_sys_getppid (runaway)\n", prog_id, link_id);
 	ASSERT_STREQ(want, C->out);
@@ -237,7 +237,7 @@ TEST_F_TIMEOUT(ex, runaway_is_stopped_then_detached_by_the_breaker, 90)
 			    (self->tgid >> 16) & 0xff, self->tgid >> 24)) TH_LOG("%s", C->err);
 	ASSERT_EQ(0, st_cmd(C, EXTCTL " list -j")) TH_LOG("%s", C->err);
 	ASSERT_OUT("\"budget_us\":5000,");
-	ASSERT_OUT("\"max_aborts\":20,\"abort_window_ms\":10000,\"breaker_tripped\":false");
+	ASSERT_OUT("\"max_aborts\":20,\"abort_window_ms\":60000,\"breaker_tripped\":false");
 	ASSERT_OUT("\"hook\":\"kprobe\",\"target\":\"__x64_sys_getppid\"");
 	ASSERT_OUT("\"persistent\":true,\"attached\":true");
 	/* nothing else in the guest should have called getppid(2) meanwhile */
@@ -276,8 +276,11 @@ TEST_F_TIMEOUT(ex, runaway_is_stopped_then_detached_by_the_breaker, 90)
 	EXPECT_EQ(max_aborts - base, calls);
 	EXPECT_EQ(0, info.aborts[IE_ABORT_STACK] + info.aborts[IE_ABORT_FAULT] +
 		     info.aborts[IE_ABORT_HELPER]);
-	/* worst case per call: the budget plus watchdog ticks, far from a hang */
-	EXPECT_GT(1.0, worst);
+	/*
+	 * worst case per call: the budget plus watchdog ticks (a few ms), far
+	 * from a hang; the bound leaves room for the host stalling QEMU
+	 */
+	EXPECT_GT(5.0, worst);
 	ksft_print_msg("runaway: breaker tripped after %d getppid() calls, %llu aborts; "
 		       "%.1f ms per stopped call, worst %.1f ms (budget 5 ms)\n", calls,
 		       (unsigned long long)info.aborts[IE_ABORT_TIMEOUT], total * 1000 / calls,
@@ -295,7 +298,7 @@ TEST_F_TIMEOUT(ex, runaway_is_stopped_then_detached_by_the_breaker, 90)
 	for (i = 0; i < 10; i++) {
 		t0 = st_now_s();
 		ASSERT_EQ(ppid, getppid());
-		EXPECT_GT(0.5, st_now_s() - t0);
+		EXPECT_GT(5.0, st_now_s() - t0);
 	}
 	prog_info(self->dev, prog_id, &info);
 	EXPECT_EQ(run_cnt, info.run_cnt);	/* it no longer runs */
@@ -309,12 +312,12 @@ TEST_F_TIMEOUT(ex, runaway_is_stopped_then_detached_by_the_breaker, 90)
 	ASSERT_EQ(0, st_json_uint(C->out, "nr_links", &v));
 	ASSERT_EQ(0, v);
 	ASSERT_EQ(0, st_cmd(C, EXTCTL " list")) TH_LOG("%s", C->err);
-	ASSERT_OUT("breaker TRIPPED: detached (20 aborts within 10000ms)");
+	ASSERT_OUT("breaker TRIPPED: detached (20 aborts within 60000ms)");
 	ASSERT_OUT("  detached\n");
 
 	/* the kernel log says which program and why */
 	snprintf(want, sizeof(want), "innerext: program 'runaway' (id %u) was stopped 20 times "
-		 "within 10000 ms (last: time budget exceeded): circuit breaker detached 1 link\n",
+		 "within 60000 ms (last: time budget exceeded): circuit breaker detached 1 link\n",
 		 prog_id);
 	for (i = 0; i < 100 && !strstr(log, want); i++) {
 		st_kmsg_read(kmsg, log, sizeof(log));

@@ -44,7 +44,16 @@ int guard(struct ie_pt_regs *regs)
 	/* NOEXIST: no replace, so no churn however often call_rcu runs elsewhere */
 	long err = ie_map_update_elem(&guard_h, &key, &one, IE_NOEXIST);
 
-	bump(err == -EBUSY ? R_GUARD_BUSY : !err || err == -EEXIST ? R_GUARD_OK : R_GUARD_OTHER);
+	if (err == -EBUSY)
+		bump(R_GUARD_BUSY);
+	else if (!err || err == -EEXIST)
+		bump(R_GUARD_OK);
+	else if (err == -ENOMEM)
+		bump(R_GUARD_ENOMEM);
+	else {
+		bump(R_GUARD_OTHER);
+		set(R_GUARD_LAST_ERR, err);
+	}
 	return 0;
 }
 

@@ -34,6 +34,8 @@ enum {
 	R_LRU_OK,
 	R_LRU_ENOMEM,
 	R_LRU_OTHER,
+	R_GUARD_ENOMEM,		/* guard: no free element (pool waiting for a grace period) */
+	R_GUARD_LAST_ERR,	/* guard: the last error counted in R_GUARD_OTHER */
 	R_FLAGS = 16,		/* 11 results */
 	R_PC_SEEN = 32,		/* HASH_EXT_MAX_CPUS values */
 	R_MAX = R_PC_SEEN + HASH_EXT_MAX_CPUS,
