@@ -8,6 +8,7 @@
  * extension with preemption disabled.
  */
 #include <linux/errno.h>
+#include <linux/indirect_call_wrapper.h>
 #include <linux/kernel.h>
 
 #include "helpers.h"
@@ -21,7 +22,7 @@ void *ie_map_lookup_elem(void *def, const void *key)
 	ie_helper_enter();
 	if (!map || !map->ops->lookup)
 		return NULL;
-	return map->ops->lookup(map, key);
+	return INDIRECT_CALL_2(map->ops->lookup, ie_array_lookup, ie_htab_lookup, map, key);
 }
 
 long ie_map_update_elem(void *def, const void *key, const void *value, u64 flags)

@@ -106,6 +106,10 @@ extern const struct ie_map_ops ie_percpu_hash_ops;
 extern const struct ie_map_ops ie_lru_hash_ops;
 extern const struct ie_map_ops ie_ringbuf_ops;
 
+/* The most used lookups, called directly by the helper (no retpoline). */
+void *ie_array_lookup(struct ie_map *map, const void *key);
+void *ie_htab_lookup(struct ie_map *map, const void *key);
+
 /* core (map.c) */
 long ie_cmd_map_create(void __user *uarg, size_t usize);
 long ie_cmd_map_get_fd(void __user *uarg, size_t usize);

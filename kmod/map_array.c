@@ -120,7 +120,7 @@ static void *ie_array_elem(struct ie_map *map, u32 idx, int cpu)
 }
 
 /* extension side: this CPU's value */
-static void *ie_array_lookup(struct ie_map *map, const void *key)
+void *ie_array_lookup(struct ie_map *map, const void *key)
 {
 	u32 idx = *(const u32 *)key;
 

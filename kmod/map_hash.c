@@ -425,7 +425,7 @@ static inline struct ie_htab_elem *ie_htab_lookup_elem(struct ie_htab *htab, con
 }
 
 /* extension side: RCU read-side (preemption off) */
-static void *ie_htab_lookup(struct ie_map *map, const void *key)
+void *ie_htab_lookup(struct ie_map *map, const void *key)
 {
 	struct ie_htab *htab = ie_htab_of(map);
 	struct ie_htab_elem *e = ie_htab_lookup_elem(htab, key);
