@@ -33,9 +33,11 @@
  * CPU waits for with interrupts off (a scheduler tracepoint under the
  * runqueue lock): then no CPU is left to send the NMI.
  *
- * CPU hotplug: a CPU going offline stops its timer (else the kernel would
- * migrate it to another CPU); a CPU coming online while links exist starts
- * its own before it runs any task.
+ * CPU hotplug: a CPU coming online while links exist starts its timer
+ * before the scheduler gives it ordinary tasks (CPUHP_AP_ONLINE_DYN comes
+ * before CPUHP_AP_ACTIVE); one going offline stops it once its tasks have
+ * left (else the kernel would migrate the timer to another CPU). In between,
+ * only per-CPU kthreads and interrupts run there unwatched.
  */
 #include <linux/cpu.h>
 #include <linux/cpuhotplug.h>
