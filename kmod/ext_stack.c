@@ -79,8 +79,8 @@ void notrace ie_stack_enter(void *fn, void *call_site)
 		return;
 	if (unlikely(current_stack_pointer < rec->stack_lo))
 		ie_run_stop(rec, IE_ABORT_STACK);
-	else if (unlikely(READ_ONCE(rec->abort_pending)))
-		ie_run_stop(rec, READ_ONCE(rec->abort_pending) - 1);
+	else
+		ie_run_check_pending(rec);
 }
 NOKPROBE_SYMBOL(ie_stack_enter);
 

@@ -35,9 +35,7 @@ static int notrace ie_fault_notify(struct notifier_block *nb, unsigned long val,
 	rec = ie_run_rec_current();
 	if (!rec || !ie_run_ip_in_ext(rec, args->regs->ip))
 		return NOTIFY_DONE;
-	rec->abort_reason = IE_ABORT_FAULT + 1;
-	args->regs->di = (unsigned long)rec;
-	args->regs->ip = (unsigned long)ie_run_abort;
+	ie_run_redirect(rec, args->regs, IE_ABORT_FAULT);
 	return NOTIFY_STOP;
 }
 NOKPROBE_SYMBOL(ie_fault_notify);

@@ -32,7 +32,7 @@ long ie_spin_lock(u32 *lock)
 
 	if (unlikely(!rec))
 		return -EINVAL;
-	ie_helper_enter();
+	ie_run_check_pending(rec);
 	if (unlikely(!IS_ALIGNED((unsigned long)lock, 4) ||
 		     !ie_prog_owns_mem(rec->prog, (unsigned long)lock, sizeof(*lock)))) {
 		ie_lock_complain(rec, "ie_spin_lock: not a lock in the program's data or map values: stopped");
@@ -60,7 +60,7 @@ long ie_spin_unlock(u32 *lock)
 
 	if (unlikely(!rec))
 		return -EINVAL;
-	ie_helper_enter();
+	ie_run_check_pending(rec);
 	for (i = 0; i < rec->nr_locks; i++) {
 		if (rec->locks[i] == lock) {
 			rec->locks[i] = rec->locks[--rec->nr_locks];

@@ -6,10 +6,10 @@
  * map bound at load.
  *
  * There is no verifier to prove that every reservation is released exactly
- * once, so the module tracks them: each CPU keeps the records the extension
- * running on it has reserved and not yet submitted or discarded (extensions
- * never nest on a CPU, see dispatch.c). Submit and discard accept only a
- * pointer from that table, so a stale, doubled or wild pointer is refused
+ * once, so the module tracks them: the run record of each invocation
+ * (runtime.h; one per CPU and context, as extensions nest only across
+ * contexts) keeps the records it has reserved and not yet submitted or
+ * discarded. Submit and discard accept only a pointer from that table, so a stale, doubled or wild pointer is refused
  * (and reported in the trace buffer) instead of corrupting a ring, and when
  * the extension returns the dispatcher discards whatever it still holds: a
  * forgotten reservation costs one record, never a stalled ring.
@@ -54,7 +54,8 @@ void *ie_ringbuf_reserve(void *ringbuf, u64 size, u64 flags)
 	void *sample;
 	int err;
 
-	ie_helper_enter();
+	if (rec)
+		ie_run_check_pending(rec);
 	if (unlikely(flags || !rec))
 		return NULL;
 	map = ie_rb_map(ringbuf);

@@ -86,6 +86,30 @@ static __always_inline void ie_run_stop(struct ie_run_rec *rec, unsigned int rea
 }
 
 /*
+ * From an interrupt or exception that stopped @rec's extension in its own
+ * text (@regs): return there into ie_run_abort(rec) instead.
+ */
+static __always_inline void ie_run_redirect(struct ie_run_rec *rec, struct pt_regs *regs,
+					    unsigned int reason)
+{
+	rec->abort_reason = reason + 1;
+	regs->di = (unsigned long)rec;
+	regs->ip = (unsigned long)ie_run_abort;
+}
+
+/*
+ * Stop @rec if the watchdog marked it while it was inside a helper (the
+ * mark only goes from 0 to a reason during a run).
+ */
+static __always_inline void ie_run_check_pending(struct ie_run_rec *rec)
+{
+	unsigned int pending = READ_ONCE(rec->abort_pending);
+
+	if (unlikely(pending))
+		ie_run_stop(rec, pending - 1);
+}
+
+/*
  * Every helper starts with this: an invocation the watchdog wants stopped
  * while it was inside a helper stops at its next helper call.
  */
@@ -93,12 +117,10 @@ static __always_inline void ie_helper_enter(void)
 {
 	struct ie_run_rec *rec = ie_run_rec_current();
 
-	if (unlikely(rec && READ_ONCE(rec->abort_pending)))
-		ie_run_stop(rec, READ_ONCE(rec->abort_pending) - 1);
+	if (rec)
+		ie_run_check_pending(rec);
 }
 
-/* watchdog.c: stop @rec if it is overdue, from an interrupt that saw @regs */
-void ie_watchdog_stop_rec(struct ie_run_rec *rec, struct pt_regs *regs, unsigned int reason);
 bool ie_run_ip_in_ext(const struct ie_run_rec *rec, unsigned long ip);
 
 void ie_ringbuf_release_held(struct ie_run_rec *rec);

@@ -71,7 +71,6 @@ MODULE_PARM_DESC(period_us, "watchdog tick, microseconds (100..100000, default 1
 
 struct ie_wd_cpu {
 	struct hrtimer timer;
-	bool running;
 	atomic_t nmi_expected;		/* an NMI we sent is on its way */
 	u64 nmi_sent_ns;
 	unsigned int last_events;	/* hrtimer interrupts seen at our last tick */
@@ -99,16 +98,15 @@ static struct ie_run_rec *ie_wd_innermost(int cpu, int max_lvl)
 	return NULL;
 }
 
-void notrace ie_watchdog_stop_rec(struct ie_run_rec *rec, struct pt_regs *regs,
-				  unsigned int reason)
+/* Stop @rec, from an interrupt that saw @regs: now if in its text, else at its next call. */
+static void notrace ie_watchdog_stop_rec(struct ie_run_rec *rec, struct pt_regs *regs,
+					 unsigned int reason)
 {
 	unsigned long *iret_ip = NULL;
 
 	if (regs && !user_mode(regs) && ie_run_ip_in_ext(rec, regs->ip) &&
 	    (!in_nmi() || (iret_ip = ie_nmi_iret_ip(regs)))) {
-		rec->abort_reason = reason + 1;
-		regs->di = (unsigned long)rec;
-		regs->ip = (unsigned long)ie_run_abort;
+		ie_run_redirect(rec, regs, reason);
 		if (iret_ip)
 			*iret_ip = regs->ip;
 		return;
@@ -213,7 +211,6 @@ static void ie_wd_start_on(int cpu)
 	struct ie_wd_cpu *wd = per_cpu_ptr(&ie_wd, cpu);
 
 	hrtimer_start(&wd->timer, ns_to_ktime(ie_wd_period_ns), HRTIMER_MODE_REL_PINNED_HARD);
-	wd->running = true;
 }
 
 static void ie_wd_start_on_cpu(void *unused)
@@ -221,14 +218,10 @@ static void ie_wd_start_on_cpu(void *unused)
 	ie_wd_start_on(smp_processor_id());
 }
 
+/* Every timer is initialised at module load: cancelling an idle one is a no-op. */
 static void ie_wd_stop_on(int cpu)
 {
-	struct ie_wd_cpu *wd = per_cpu_ptr(&ie_wd, cpu);
-
-	if (wd->running) {
-		hrtimer_cancel(&wd->timer);
-		wd->running = false;
-	}
+	hrtimer_cancel(&per_cpu_ptr(&ie_wd, cpu)->timer);
 }
 
 /* Hotplug (CPUHP_AP_ONLINE_DYN): these run on @cpu, with hotplug locked. */
@@ -248,14 +241,11 @@ static int ie_wd_cpu_offline(unsigned int cpu)
 /* A link was attached: make sure every online CPU ticks. */
 void ie_watchdog_get(void)
 {
-	int cpu;
-
 	mutex_lock(&ie_wd_mutex);
 	if (ie_wd_users++ == 0 && watchdog) {
 		cpus_read_lock();
 		WRITE_ONCE(ie_wd_active, true);
-		for_each_online_cpu(cpu)
-			smp_call_function_single(cpu, ie_wd_start_on_cpu, NULL, 1);
+		on_each_cpu(ie_wd_start_on_cpu, NULL, 1);
 		cpus_read_unlock();
 	}
 	mutex_unlock(&ie_wd_mutex);
