@@ -49,8 +49,7 @@ static void ie_breaker_irq_work(struct irq_work *w)
 void ie_prog_runtime_init(struct ie_prog *prog, const struct ie_prog_load *attr)
 {
 	prog->flags = attr->flags;
-	prog->budget_us = attr->budget_us ?: IE_BUDGET_DEFAULT_US;
-	prog->budget_ns = (u64)prog->budget_us * NSEC_PER_USEC;
+	prog->budget_ns = (u64)(attr->budget_us ?: IE_BUDGET_DEFAULT_US) * NSEC_PER_USEC;
 	prog->fail_action = attr->fail_action ?: IE_XDP_DROP;
 	prog->max_aborts = attr->max_aborts ?: IE_BREAKER_DEFAULT_ABORTS;
 	prog->abort_window_ms = attr->abort_window_ms ?: IE_BREAKER_DEFAULT_WINDOW_MS;

@@ -58,7 +58,6 @@ struct ie_prog {
 	/* the runtime's settings (defaults filled in) and the circuit breaker */
 	u32 flags;			/* IE_PROG_F_* */
 	u64 budget_ns;
-	u32 budget_us;
 	u32 fail_action;
 	u32 max_aborts;
 	u32 abort_window_ms;

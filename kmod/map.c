@@ -569,10 +569,9 @@ u32 ie_prog_map_id(const struct ie_prog *prog, u32 i)
 
 bool ie_prog_owns_mem(struct ie_prog *prog, unsigned long addr, u32 size)
 {
-	unsigned long data = (unsigned long)prog->data;
 	u32 i;
 
-	if (addr - data < prog->data_alloc && (u64)(addr - data) + size <= prog->data_alloc)
+	if (ie_mem_within(addr, size, (unsigned long)prog->data, prog->data_alloc))
 		return true;
 	for (i = 0; i < prog->nr_maps; i++) {
 		struct ie_map *map = prog->maps[i];

@@ -96,6 +96,12 @@ u32 ie_map_user_value_size(const struct ie_map *map);
 /* Fill the generic fields from attr; types call this from alloc(). */
 void ie_map_init(struct ie_map *map, const struct ie_map_create *attr);
 
+/* Does [addr, addr + size) lie inside [base, base + len)? (no overflow either way) */
+static inline bool ie_mem_within(unsigned long addr, u32 size, unsigned long base, u64 len)
+{
+	return addr - base < len && (u64)(addr - base) + size <= len;
+}
+
 /* Is [addr, addr + size) memory of @prog: its data, or values of its maps? */
 bool ie_prog_owns_mem(struct ie_prog *prog, unsigned long addr, u32 size);
 

@@ -230,11 +230,10 @@ static void ie_array_info(struct ie_map *map, struct ie_map_info *info)
 static bool ie_array_contains(struct ie_map *map, unsigned long addr, u32 size)
 {
 	struct ie_array *a = ie_array_of(map);
-	unsigned long base = (unsigned long)a->values;
 
 	return !ie_array_percpu(map) &&
-	       addr - base < (u64)map->max_entries * a->elem_size &&
-	       (u64)(addr - base) + size <= (u64)map->max_entries * a->elem_size;
+	       ie_mem_within(addr, size, (unsigned long)a->values,
+			     (u64)map->max_entries * a->elem_size);
 }
 
 #define IE_ARRAY_OPS						\

@@ -745,11 +745,11 @@ static int ie_htab_dump(struct ie_map *map, u64 *cursor, void *keys, void *value
 static bool ie_htab_contains(struct ie_map *map, unsigned long addr, u32 size)
 {
 	struct ie_htab *htab = ie_htab_of(map);
-	unsigned long base = (unsigned long)htab->elems;
-	u64 total = (u64)htab->nr_elems * htab->elem_size;
 
 	/* per-CPU values live elsewhere: elements hold pointers to them */
-	return !htab->percpu && addr - base < total && (u64)(addr - base) + size <= total;
+	return !htab->percpu &&
+	       ie_mem_within(addr, size, (unsigned long)htab->elems,
+			     (u64)htab->nr_elems * htab->elem_size);
 }
 
 /* the three hash types differ only in what an extension's lookup does */

@@ -6,6 +6,7 @@
  */
 #include <linux/file.h>
 #include <linux/kernel.h>
+#include <linux/math64.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
@@ -366,7 +367,7 @@ long ie_cmd_prog_info(void __user *uarg, size_t usize)
 		info.irqs_off_skips += READ_ONCE(s->irqs_off_skips);
 	}
 	info.flags = prog->flags;
-	info.budget_us = prog->budget_us;
+	info.budget_us = div_u64(prog->budget_ns, NSEC_PER_USEC);
 	info.fail_action = prog->fail_action;
 	info.max_aborts = prog->max_aborts;
 	info.abort_window_ms = prog->abort_window_ms;
