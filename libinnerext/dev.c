@@ -133,8 +133,7 @@ int innerext_prog_load_maps(int dev_fd, const char *name, const void *image, siz
 	);
 	int fd;
 
-	if (log_size && !log_buf)
-		return -EINVAL;
+	/* log_size without log_buf: -EINVAL from innerext_prog_load_opts() (clamped, not 0) */
 	fd = innerext_prog_load_opts(dev_fd, name, image, image_size, &opts);
 	if (fd >= 0 && prog_id)
 		*prog_id = opts.prog_id;

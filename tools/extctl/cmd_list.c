@@ -275,6 +275,7 @@ static int do_list(struct extctl *ctx, int argc, char **argv)
 	} else {
 		for (i = 0; i < objs.nr_progs; i++) {
 			const struct ie_prog_info *p = &objs.progs[i];
+			bool xdp;
 
 			printf("%u: %s  text %uB  data %uB  runs %llu  time %lluns  avg %lluns\n",
 			       p->id, p->name, p->text_size, p->data_size,
@@ -282,8 +283,9 @@ static int do_list(struct extctl *ctx, int argc, char **argv)
 			       (unsigned long long)(p->run_cnt ? p->run_time_ns / p->run_cnt : 0));
 			printf("\tloaded by pid %u  links %u  recursion misses %llu\n",
 			       p->owner_pid, p->nr_links, (unsigned long long)p->recursion_misses);
-			print_runtime(p, prog_has_xdp(p, &objs));
-			if (prog_has_xdp(p, &objs))
+			xdp = prog_has_xdp(p, &objs);
+			print_runtime(p, xdp);
+			if (xdp)
 				print_xdp(p);
 			for (j = 0; j < objs.nr_links; j++)
 				if (objs.links[j].prog_id == p->id)

@@ -246,6 +246,7 @@ static bool is_xdp_section(const char *sec)
 static int resolve_iface(const char *arg, int *ifindex, char ifname[IF_NAMESIZE])
 {
 	unsigned long v;
+	bool numeric;
 	char *end;
 
 	*ifindex = (int)if_nametoindex(arg);
@@ -259,12 +260,12 @@ static int resolve_iface(const char *arg, int *ifindex, char ifname[IF_NAMESIZE]
 	}
 	errno = 0;
 	v = strtoul(arg, &end, 10);
-	if (!errno && end != arg && !*end && arg[0] >= '0' && arg[0] <= '9' && v && v <= INT32_MAX &&
-	    if_indextoname((unsigned int)v, ifname)) {
+	numeric = end != arg && !*end && arg[0] >= '0' && arg[0] <= '9';
+	if (!errno && numeric && v && v <= INT32_MAX && if_indextoname((unsigned int)v, ifname)) {
 		*ifindex = (int)v;
 		return 0;
 	}
-	if (end != arg && !*end && arg[0] >= '0' && arg[0] <= '9')
+	if (numeric)
 		p_err("no interface with index %s in this network namespace", arg);
 	else
 		p_err("no interface '%s' in this network namespace", arg);
