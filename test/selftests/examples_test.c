@@ -158,12 +158,6 @@ static void prog_info(int dev, __u32 id, struct ie_prog_info *info)
 	innerext_prog_get_info_by_id(dev, id, info);
 }
 
-static __u64 total_aborts(const struct ie_prog_info *info)
-{
-	return info->aborts[IE_ABORT_TIMEOUT] + info->aborts[IE_ABORT_STACK] +
-	       info->aborts[IE_ABORT_FAULT] + info->aborts[IE_ABORT_HELPER];
-}
-
 /* Element @key of an array map of __u64 (0 if the lookup fails). */
 static __u64 map_u64(int fd, __u32 key)
 {
@@ -222,6 +216,7 @@ TEST_F_TIMEOUT(ex, runaway_is_stopped_then_detached_by_the_breaker, 90)
 	double t0, dt, worst = 0, total = 0;
 	char want[512], log[16384] = "";
 	int kmsg, calls = 0, l = 0, i;
+	bool found;
 
 	kmsg = st_kmsg_open();
 	ASSERT_LE(0, kmsg);
@@ -319,13 +314,9 @@ TEST_F_TIMEOUT(ex, runaway_is_stopped_then_detached_by_the_breaker, 90)
 	snprintf(want, sizeof(want), "innerext: program 'runaway' (id %u) was stopped 20 times "
 		 "within 60000 ms (last: time budget exceeded): circuit breaker detached 1 link\n",
 		 prog_id);
-	for (i = 0; i < 100 && !strstr(log, want); i++) {
-		st_kmsg_read(kmsg, log, sizeof(log));
-		if (!strstr(log, want))
-			usleep(20000);
-	}
+	found = st_kmsg_wait(kmsg, log, sizeof(log), want, 2000);
 	close(kmsg);
-	ASSERT_NE(NULL, strstr(log, want)) TH_LOG("not in the kernel log: %s\nlog:\n%s", want, log);
+	ASSERT_TRUE(found) TH_LOG("not in the kernel log: %s\nlog:\n%s", want, log);
 	want[strlen(want) - 1] = '\0';
 	ksft_print_msg("kmsg: %s\n", want);
 
@@ -410,15 +401,10 @@ static int ip(struct st_cmd *c, const char *args)
 static void no_ipv6(const char *ifname)
 {
 	char path[128];
-	int fd;
 
 	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/disable_ipv6", ifname);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd >= 0) {
-		if (write(fd, "1", 1) != 1)
-			perror(path);
-		close(fd);
-	}
+	if (st_write_str(path, "1"))
+		perror(path);
 }
 
 /* A raw socket on @ifname: frames of TEST_PROTO (a protocol handler, not a tap). */
@@ -507,7 +493,7 @@ TEST_F_TIMEOUT(ex, runaway_packet_program_is_stopped_per_frame, 60)
 		/* one at a time: the receive backlog must not overflow */
 		for (w = 0; w < 2000; w++) {
 			prog_info(self->dev, prog_id, &info);
-			if (info.run_cnt > before && total_aborts(&info) == info.run_cnt)
+			if (info.run_cnt > before && st_aborts_total(&info) == info.run_cnt)
 				break;
 			usleep(500);
 		}
@@ -647,7 +633,7 @@ static void verifier_example(struct __test_metadata *_metadata, FIXTURE_DATA(ex)
 		EXPECT_EQ(i + 1, map_u64(res, VX_RESULT_RUNS)) TH_LOG("seed %u", seed);
 	}
 	prog_info(self->dev, prog_id, &info);
-	EXPECT_EQ(0, total_aborts(&info));
+	EXPECT_EQ(0, st_aborts_total(&info));
 	EXPECT_LE(n, info.run_cnt);
 	ksft_print_msg("%s: %d runs, all results as the reference (last: input %u -> %#llx), "
 		       "0 aborts, %.2f ms per run\n", vx->name, n, input,

@@ -1300,14 +1300,7 @@ static __u32 count_ids(int dev, enum ie_obj_type type)
 
 static void drop_slab_caches(void)
 {
-	int fd = open("/proc/sys/vm/drop_caches", O_WRONLY);
-
-	if (fd >= 0) {
-		ssize_t n = write(fd, "2", 1);	/* best effort */
-
-		(void)n;
-		close(fd);
-	}
+	st_write_str("/proc/sys/vm/drop_caches", "2");	/* best effort */
 }
 
 static void baseline_take(int dev, struct fz_baseline *b)

@@ -614,12 +614,8 @@ static void stress(struct __test_metadata *_metadata, FIXTURE_DATA(ext) *self,
 	full = ctl_get(self->ctl_fd, RBS_FULL);
 	ASSERT_EQ(0, innerext_map_get_info_by_fd(self->rb_fd, &info));
 	dropped = info.ringbuf_dropped;
-	n = innerext_dev_open(NULL);
-	ASSERT_LE(0, n);
-	ASSERT_EQ(0, innerext_prog_get_info_by_id(n, innerext_object__prog_id(self->obj), &pinfo));
-	close(n);
-	EXPECT_EQ(0, pinfo.aborts[IE_ABORT_TIMEOUT] + pinfo.aborts[IE_ABORT_STACK] +
-		     pinfo.aborts[IE_ABORT_FAULT] + pinfo.aborts[IE_ABORT_HELPER])
+	ASSERT_EQ(0, st_object_prog_info(self->obj, &pinfo));
+	EXPECT_EQ(0, st_aborts_total(&pinfo))
 		TH_LOG("aborts: timeout %llu", (unsigned long long)pinfo.aborts[IE_ABORT_TIMEOUT]);
 	TH_LOG("attempted %llu: consumed %llu (cpu0 %llu, cpu1 %llu), discarded %llu, dropped %llu",
 	       (unsigned long long)attempts, (unsigned long long)c.nr,

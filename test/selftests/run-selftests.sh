@@ -52,10 +52,13 @@ rm_ok=1
 ./examples/hello_trigger 10 >/dev/null || rm_ok=0
 links=$(./tools/extctl/extctl -j list | grep -o '"persistent":true' | wc -l)
 [ "$links" -eq 2 ] || { echo "# expected 2 persistent links before rmmod, saw $links"; rm_ok=0; }
+# a marker, so that only this rmmod's 'unloaded' line counts (earlier tests reload the module)
+echo "innerext-selftests: rmmod with attached programs" >/dev/kmsg
 if out=$(rmmod innerext 2>&1); then
 	echo "# module removed with 2 links attached"
 	[ ! -e /dev/innerext ] || { echo "# /dev/innerext still exists after rmmod"; rm_ok=0; }
-	dmesg | tail -n 50 | grep -q 'innerext: unloaded' || { echo "# no 'unloaded' line"; rm_ok=0; }
+	dmesg | sed -n '/innerext-selftests: rmmod with attached programs/,$p' |
+		grep -q 'innerext: unloaded' || { echo "# no 'unloaded' line"; rm_ok=0; }
 	./examples/hello_trigger 3 >/dev/null || rm_ok=0	# probes are gone: nothing may fire
 else
 	echo "# FAIL: rmmod innerext failed: $out"

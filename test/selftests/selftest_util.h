@@ -338,6 +338,47 @@ static inline int __attribute__((format(printf, 3, 4))) st_sh(char *out, size_t 
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
+/* Every abort of a program, whatever the reason. */
+static inline __u64 st_aborts_total(const struct ie_prog_info *info)
+{
+	__u64 n = 0;
+	int i;
+
+	for (i = 0; i < IE_ABORT_NR_REASONS; i++)
+		n += info->aborts[i];
+	return n;
+}
+
+/* The info of a loaded object's program: 0 or -errno. */
+static inline int st_object_prog_info(const struct innerext_object *obj,
+				      struct ie_prog_info *info)
+{
+	int dev = innerext_dev_open(NULL), err;
+
+	if (dev < 0)
+		return dev;
+	err = innerext_prog_get_info_by_id(dev, innerext_object__prog_id(obj), info);
+	close(dev);
+	return err;
+}
+
+/*
+ * Read @fd (from st_kmsg_open) into @buf until @needle shows up or @ms
+ * milliseconds have passed: whether it did.
+ */
+static inline bool st_kmsg_wait(int fd, char *buf, size_t size, const char *needle, int ms)
+{
+	for (;;) {
+		st_kmsg_read(fd, buf, size);
+		if (strstr(buf, needle))
+			return true;
+		if (ms <= 0)
+			return false;
+		usleep(10000);
+		ms -= 10;
+	}
+}
+
 /* Run the calling thread on @cpu only: 0 or -errno. */
 static inline int st_pin_cpu(int cpu)
 {

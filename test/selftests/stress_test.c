@@ -153,11 +153,7 @@ static __u64 rnd(__u64 *s)
 
 static void pin_cpu(int cpu)
 {
-	cpu_set_t set;
-
-	CPU_ZERO(&set);
-	CPU_SET(ncpus > 0 ? cpu % ncpus : 0, &set);
-	sched_setaffinity(0, sizeof(set), &set);
+	st_pin_cpu(ncpus > 0 ? cpu % ncpus : 0);
 }
 
 

@@ -127,12 +127,9 @@ static void netns_cleanup(void)
 /* Pin the calling thread to @cpu (modulo the CPUs there are). */
 static void pin_cpu(int cpu)
 {
-	cpu_set_t set;
 	int n = nr_cpus();
 
-	CPU_ZERO(&set);
-	CPU_SET(n > 0 ? cpu % n : 0, &set);
-	sched_setaffinity(0, sizeof(set), &set);
+	st_pin_cpu(n > 0 ? cpu % n : 0);
 }
 
 /* ------------------------------------------------------------------ rtnetlink */
